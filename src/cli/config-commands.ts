@@ -1,0 +1,102 @@
+// CLI commands that read or change the configuration: import, deploy, export, ls.
+import { writeFile } from 'node:fs/promises';
+import { apiIdOf, DEFAULT_STAGE, type Api } from '../model/api.js';
+import { deploy, parseVariables } from '../controlplane/deployments.js';
+import { exportOpenApi, serializeDocument } from '../openapi/export.js';
+import { importOpenApi } from '../openapi/import.js';
+import { loadDocument } from '../openapi/parse.js';
+import type { ConfigStore } from '../store/config-store.js';
+import { SqliteConfigStore } from '../store/sqlite/sqlite-config-store.js';
+
+export async function withStore<T>(dataDir: string, use: (store: ConfigStore) => Promise<T>): Promise<T> {
+  const store = SqliteConfigStore.open(dataDir);
+  try {
+    return await use(store);
+  } finally {
+    await store.close();
+  }
+}
+
+export async function runImport(
+  file: string,
+  opts: { stage?: string; variables?: string; data: string },
+  out: NodeJS.WritableStream = process.stdout,
+): Promise<void> {
+  if (opts.variables !== undefined && opts.stage === undefined) throw new Error('--variables needs --stage');
+  const variables = opts.variables === undefined ? undefined : parseVariables(opts.variables);
+  const { api, warnings } = importOpenApi(await loadDocument(file));
+  for (const warning of warnings) process.stderr.write(`warning: ${warning}\n`);
+  const apiId = apiIdOf(api);
+  await withStore(opts.data, async (store) => {
+    await store.createApi(api);
+    out.write(`imported ${api.protocolType} API "${api.name}"\n`);
+    if (opts.stage !== undefined) {
+      const { deployment } = await deploy(store, {
+        apiId,
+        stageName: opts.stage,
+        ...(variables ? { variables } : {}),
+      });
+      out.write(`deployed ${deployment.id} to stage ${opts.stage}\n`);
+    }
+  });
+  out.write(`${apiId}\n`);
+}
+
+export async function runDeploy(
+  apiId: string,
+  opts: { stage: string; variables?: string; description?: string; data: string },
+): Promise<void> {
+  await withStore(opts.data, async (store) => {
+    const { deployment } = await deploy(store, {
+      apiId,
+      stageName: opts.stage,
+      ...(opts.variables !== undefined ? { variables: parseVariables(opts.variables) } : {}),
+      ...(opts.description !== undefined ? { description: opts.description } : {}),
+    });
+    process.stdout.write(`deployed ${deployment.id} to stage ${opts.stage}\n`);
+  });
+}
+
+export async function runExport(
+  apiId: string,
+  opts: { stage?: string; format: 'json' | 'yaml'; data: string },
+): Promise<void> {
+  const api = await withStore(opts.data, async (store): Promise<Api> => {
+    if (opts.stage === undefined) {
+      const current = await store.getApi(apiId);
+      if (!current) throw new Error(`no API with id ${apiId}`);
+      return current;
+    }
+    const stage = await store.getStage(apiId, opts.stage);
+    if (!stage?.deploymentId) throw new Error(`API ${apiId} has no deployed stage ${opts.stage}`);
+    const deployment = await store.getDeployment(apiId, stage.deploymentId);
+    if (!deployment) throw new Error(`stage ${opts.stage} points at missing deployment ${stage.deploymentId}`);
+    return deployment.api;
+  });
+  const document = exportOpenApi(api, opts.stage === undefined ? {} : { stageName: opts.stage });
+  process.stdout.write(serializeDocument(document, opts.format));
+}
+
+export async function runList(opts: { port: number; data: string }): Promise<void> {
+  await withStore(opts.data, async (store) => {
+    const apis = await store.listApis();
+    if (apis.length === 0) {
+      process.stdout.write('no APIs yet: gatehouse import FILE --stage NAME\n');
+      return;
+    }
+    for (const api of apis) {
+      const apiId = apiIdOf(api);
+      process.stdout.write(`${apiId}  ${api.protocolType.padEnd(4)}  ${api.name}\n`);
+      for (const stage of await store.listStages(apiId)) {
+        const deployed = stage.deploymentId ? `deployment ${stage.deploymentId}` : 'not deployed';
+        process.stdout.write(`    ${stage.stageName.padEnd(12)} ${deployed.padEnd(20)} ${invokeUrl(apiId, stage.stageName, opts.port)}\n`);
+      }
+    }
+  });
+}
+
+/** The path-style invoke URL, which works without DNS for `{apiId}.execute-api.…`. */
+export function invokeUrl(apiId: string, stageName: string, port: number): string {
+  const stagePart = stageName === DEFAULT_STAGE ? '' : `/${stageName}`;
+  return `http://127.0.0.1:${port}/_aws/execute-api/${apiId}${stagePart}/`;
+}

@@ -1,0 +1,43 @@
+// The per-request state that flows through the request path. Every field is declared and
+// initialised in the constructor, so every request object has the same shape.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Readable } from 'node:stream';
+
+/** What an integration (or a step answering early) hands to the method response. */
+export interface MethodResponse {
+  statusCode: number;
+  headers: Record<string, string | string[]>;
+  /** A buffer, a stream piped to the client, or null for no body. */
+  body: Buffer | Readable | null;
+}
+
+export class RequestContext {
+  /** Path parameters of the matched route, percent-decoded; `proxy` for `{proxy+}`. */
+  pathParameters: Record<string, string> = {};
+  /** Greedy path values as they came on the wire, for forwarding without re-encoding. */
+  rawPathParameters: Record<string, string> = {};
+  /** Set when the route was matched, e.g. `/pets/{id}` (REST) or `GET /pets/{id}` (HTTP API). */
+  resourcePath = '';
+  resourceId = '';
+  routeKey = '';
+  /** Set when the stage takes the request. */
+  apiId = '';
+  deploymentId = '';
+  stageVariables: Readonly<Record<string, string>> = {};
+  /** The buffered request body, once a step has asked for it (see body.ts). */
+  body: Promise<Buffer> | undefined = undefined;
+
+  constructor(
+    readonly requestId: string,
+    readonly req: IncomingMessage,
+    readonly res: ServerResponse,
+    readonly method: string,
+    /** The request path after the stage segment, as received (percent-encoded), starting with '/'. */
+    readonly path: string,
+    /** The query string without '?', as received. */
+    readonly rawQuery: string,
+    readonly stageName: string,
+    readonly requestTimeEpoch: number,
+    readonly sourceIp: string,
+  ) {}
+}

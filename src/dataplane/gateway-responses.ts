@@ -1,0 +1,112 @@
+// The closed catalogue of AWS's gateway response types. A step never writes an error
+// response by hand: it throws a GatewayError naming a type, and the response is rendered here.
+// docs/errors.md is held to this table by test/errors-doc.test.ts.
+
+export const GATEWAY_RESPONSE_TYPES = {
+  ACCESS_DENIED: { status: 403, message: 'Forbidden', errorType: 'AccessDeniedException' },
+  API_CONFIGURATION_ERROR: {
+    status: 500,
+    message: 'Internal server error',
+    errorType: 'ApiConfigurationException',
+  },
+  AUTHORIZER_CONFIGURATION_ERROR: {
+    status: 500,
+    message: null,
+    errorType: 'AuthorizerConfigurationException',
+  },
+  AUTHORIZER_FAILURE: { status: 500, message: null, errorType: 'AuthorizerFailureException' },
+  BAD_REQUEST_PARAMETERS: { status: 400, message: 'Bad request parameters', errorType: 'BadRequestException' },
+  BAD_REQUEST_BODY: { status: 400, message: 'Invalid request body', errorType: 'BadRequestException' },
+  DEFAULT_4XX: { status: 400, message: 'Bad Request', errorType: 'BadRequestException' },
+  DEFAULT_5XX: { status: 500, message: 'Internal server error', errorType: 'InternalServerErrorException' },
+  EXPIRED_TOKEN: { status: 403, message: 'Expired token', errorType: 'ExpiredTokenException' },
+  INTEGRATION_FAILURE: {
+    status: 504,
+    message: 'Network error communicating with endpoint',
+    errorType: 'InternalServerErrorException',
+  },
+  INTEGRATION_TIMEOUT: {
+    status: 504,
+    message: 'Endpoint request timed out',
+    errorType: 'InternalServerErrorException',
+  },
+  INVALID_API_KEY: { status: 403, message: 'Forbidden', errorType: 'ForbiddenException' },
+  INVALID_SIGNATURE: { status: 403, message: 'Invalid signature', errorType: 'InvalidSignatureException' },
+  MISSING_AUTHENTICATION_TOKEN: {
+    status: 403,
+    message: 'Missing Authentication Token',
+    errorType: 'MissingAuthenticationTokenException',
+  },
+  QUOTA_EXCEEDED: { status: 429, message: 'Limit Exceeded', errorType: 'LimitExceededException' },
+  REQUEST_TOO_LARGE: { status: 413, message: 'Request Too Long', errorType: 'RequestTooLargeException' },
+  RESOURCE_NOT_FOUND: { status: 404, message: 'Not Found', errorType: 'ResourceNotFoundException' },
+  THROTTLED: { status: 429, message: 'Too Many Requests', errorType: 'TooManyRequestsException' },
+  UNAUTHORIZED: { status: 401, message: 'Unauthorized', errorType: 'UnauthorizedException' },
+  UNSUPPORTED_MEDIA_TYPE: { status: 415, message: 'Unsupported Media Type', errorType: 'BadRequestException' },
+  WAF_FILTERED: { status: 403, message: 'Forbidden', errorType: 'WafFilteredException' },
+} as const satisfies Record<string, { status: number; message: string | null; errorType: string }>;
+
+export type GatewayResponseType = keyof typeof GATEWAY_RESPONSE_TYPES;
+
+/** Raised by any step of the request path; rendered as the API's gateway response of that type. */
+export class GatewayError extends Error {
+  constructor(
+    readonly responseType: GatewayResponseType,
+    /** Overrides the type's default message, e.g. the names of missing parameters. */
+    readonly responseMessage?: string | null,
+    /** `$context.error.validationErrorString` for request validation failures. */
+    readonly validationErrorString?: string,
+  ) {
+    super(responseMessage ?? GATEWAY_RESPONSE_TYPES[responseType].message ?? responseType);
+    this.name = 'GatewayError';
+  }
+}
+
+export interface RenderedError {
+  status: number;
+  headers: Record<string, string>;
+  body: string;
+}
+
+/**
+ * The default rendering. REST APIs use the template `{"message":$context.error.messageString}`;
+ * HTTP APIs have no gateway responses and answer only a few fixed bodies.
+ */
+export function renderGatewayError(protocol: 'REST' | 'HTTP', error: GatewayError): RenderedError {
+  const entry = GATEWAY_RESPONSE_TYPES[error.responseType];
+  const message = error.responseMessage === undefined ? entry.message : error.responseMessage;
+  if (protocol === 'HTTP') return renderHttpApiError(error.responseType, entry.status, message);
+  return {
+    status: entry.status,
+    headers: { 'content-type': 'application/json', 'x-amzn-ErrorType': entry.errorType },
+    body: `{"message":${JSON.stringify(message)}}`,
+  };
+}
+
+// HTTP APIs answer "Not Found" for an unmatched route, "Internal Server Error" (capitalised)
+// for failures and "Service Unavailable" for an integration timeout; no x-amzn-ErrorType.
+function renderHttpApiError(type: GatewayResponseType, status: number, message: string | null): RenderedError {
+  let body: string;
+  switch (type) {
+    case 'MISSING_AUTHENTICATION_TOKEN':
+    case 'RESOURCE_NOT_FOUND':
+      status = 404;
+      body = '{"message":"Not Found"}';
+      break;
+    case 'API_CONFIGURATION_ERROR':
+    case 'DEFAULT_5XX':
+    case 'AUTHORIZER_CONFIGURATION_ERROR':
+    case 'AUTHORIZER_FAILURE':
+    case 'INTEGRATION_FAILURE':
+      status = 500;
+      body = '{"message":"Internal Server Error"}';
+      break;
+    case 'INTEGRATION_TIMEOUT':
+      status = 503;
+      body = '{"message":"Service Unavailable"}';
+      break;
+    default:
+      body = `{"message":${JSON.stringify(message)}}`;
+  }
+  return { status, headers: { 'content-type': 'application/json' }, body };
+}

@@ -1,0 +1,97 @@
+// What the gateway adds and removes when it forwards a request to an HTTP endpoint and its
+// response back, shared by the proxy and non-proxy HTTP integrations.
+import type { IncomingHttpHeaders } from 'node:http';
+import { Transform, type Readable, type TransformCallback } from 'node:stream';
+import { GatewayError } from '../gateway-responses.js';
+import type { RequestContext } from '../context.js';
+
+/** Connection-scoped headers (RFC 9110 §7.6.1) never cross the gateway. */
+export const HOP_BY_HOP = new Set([
+  'connection',
+  'keep-alive',
+  'proxy-authenticate',
+  'proxy-authorization',
+  'proxy-connection',
+  'te',
+  'trailer',
+  'transfer-encoding',
+  'upgrade',
+]);
+
+/** The largest request body API Gateway accepts: 10 MB. */
+export const MAX_REQUEST_BODY_BYTES = 10 * 1024 * 1024;
+
+export class RequestTooLargeError extends Error {
+  override name = 'RequestTooLargeError';
+}
+
+/** The client's headers minus hop-by-hop ones and Host, plus X-Forwarded-* as AWS adds them. */
+export function forwardedHeaders(ctx: RequestContext, upstreamHost: string): Record<string, string | string[]> {
+  const out: Record<string, string | string[]> = {};
+  const incoming: IncomingHttpHeaders = ctx.req.headers;
+  for (const name in incoming) {
+    if (HOP_BY_HOP.has(name) || name === 'host') continue;
+    const value = incoming[name];
+    if (value !== undefined) out[name] = value;
+  }
+  out.host = upstreamHost;
+  const forwardedFor = incoming['x-forwarded-for'];
+  out['x-forwarded-for'] = forwardedFor ? `${String(forwardedFor)}, ${ctx.sourceIp}` : ctx.sourceIp;
+  out['x-forwarded-proto'] = 'encrypted' in ctx.req.socket ? 'https' : 'http';
+  out['x-forwarded-port'] = String(ctx.req.socket.localPort ?? '');
+  out['x-amzn-trace-id'] = traceId(ctx);
+  return out;
+}
+
+export function traceId(ctx: RequestContext): string {
+  const time = Math.floor(ctx.requestTimeEpoch / 1000).toString(16);
+  return `Root=1-${time}-${ctx.requestId.replace(/-/g, '').slice(0, 24)}`;
+}
+
+export function responseHeaders(headers: IncomingHttpHeaders): Record<string, string | string[]> {
+  const out: Record<string, string | string[]> = {};
+  for (const name in headers) {
+    const value = headers[name];
+    if (value !== undefined && !HOP_BY_HOP.has(name)) out[name] = value;
+  }
+  return out;
+}
+
+/** The request body to forward: null when there is none; a size-limited stream when chunked. */
+export function requestBody(ctx: RequestContext): Readable | null {
+  const { req } = ctx;
+  const length = req.headers['content-length'];
+  if (length !== undefined) return length === '0' ? null : req;
+  if (req.headers['transfer-encoding'] === undefined) return null;
+  return req.pipe(new BodyLimit(MAX_REQUEST_BODY_BYTES));
+}
+
+class BodyLimit extends Transform {
+  private seen = 0;
+  constructor(private readonly limit: number) {
+    super();
+  }
+  override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
+    this.seen += chunk.length;
+    if (this.seen > this.limit) callback(new RequestTooLargeError('request body exceeds 10 MB'));
+    else callback(null, chunk);
+  }
+}
+
+/** Runs an upstream call under the integration timeout and turns its failures into AWS's outcomes. */
+export async function withIntegrationTimeout<T>(timeoutMs: number, call: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(), timeoutMs);
+  try {
+    return await call(controller.signal);
+  } catch (error) {
+    if (controller.signal.aborted) throw new GatewayError('INTEGRATION_TIMEOUT');
+    if (error instanceof RequestTooLargeError || (error as { cause?: unknown }).cause instanceof RequestTooLargeError) {
+      throw new GatewayError('REQUEST_TOO_LARGE');
+    }
+    // Refused, reset or unresolvable upstreams; the cause stays in the gateway's own log.
+    throw new GatewayError('INTEGRATION_FAILURE');
+  } finally {
+    clearTimeout(timer);
+  }
+}

@@ -1,0 +1,95 @@
+// REST integration responses: the one whose selectionPattern matches the integration's status
+// (HTTP, MOCK) or error message (functions) wins, else the default one. The chosen response's
+// template, parameters and `$context.responseOverride` shape the method response.
+import type { IntegrationResponse } from '../../model/rest-api.js';
+import type { MethodResponse, RequestContext } from '../../dataplane/context.js';
+import { contextVariables } from '../../dataplane/context-variables.js';
+import { GatewayError } from '../../dataplane/gateway-responses.js';
+import { compileTemplate, type CompiledTemplate } from '../vtl/index.js';
+import { compileResponseParameters, type ResponseParameters } from './response-parameters.js';
+import { templateInput } from './template-input.js';
+
+export interface IntegrationOutput {
+  body: Buffer;
+  headers: Record<string, string | string[] | undefined>;
+}
+
+export interface SelectedResponse {
+  statusCode: number;
+  render(ctx: RequestContext, output: IntegrationOutput): MethodResponse;
+}
+
+export type IntegrationResponseSelector = (selector: string) => SelectedResponse;
+
+export function compileIntegrationResponses(
+  responses: Record<string, IntegrationResponse> | undefined,
+): IntegrationResponseSelector {
+  const patterns: [RegExp, SelectedResponse][] = [];
+  let fallback: SelectedResponse | undefined;
+  for (const response of Object.values(responses ?? {})) {
+    const compiled = compileResponse(response);
+    const pattern = response.selectionPattern;
+    // Like Java's String.matches, which AWS uses: the pattern must match the whole value.
+    if (pattern === undefined || pattern === '' || pattern === 'default') fallback ??= compiled;
+    else patterns.push([new RegExp(`^(?:${pattern})$`, 's'), compiled]);
+  }
+  return (selector) => {
+    for (const [pattern, response] of patterns) if (pattern.test(selector)) return response;
+    if (fallback) return fallback;
+    // AWS: "No match for output mapping and no default output mapping configured".
+    throw new GatewayError('API_CONFIGURATION_ERROR');
+  };
+}
+
+function compileResponse(response: IntegrationResponse): SelectedResponse {
+  const statusCode = Number(response.statusCode);
+  const templates = new Map<string, CompiledTemplate>();
+  for (const [contentType, source] of Object.entries(response.responseTemplates ?? {})) {
+    templates.set(contentType.toLowerCase(), compileTemplate(source));
+  }
+  const firstType = templates.keys().next().value;
+  const parameters: ResponseParameters | null = compileResponseParameters(response.responseParameters);
+
+  return {
+    statusCode,
+    render(ctx, output) {
+      const contentType = chooseContentType(ctx, templates, firstType);
+      const template = templates.get(contentType);
+      const context = template || parameters ? contextVariables(ctx) : undefined;
+      let body = output.body;
+      let status = statusCode;
+      const headers: Record<string, string | string[]> = { 'content-type': contentType };
+      if (template) {
+        const result = template.render(templateInput(ctx, output.body.toString('utf8'), context));
+        body = Buffer.from(result.output);
+        if (result.responseOverride.status !== undefined) status = result.responseOverride.status;
+        Object.assign(headers, result.responseOverride.header);
+      }
+      if (parameters) {
+        Object.assign(
+          headers,
+          parameters({
+            headers: output.headers,
+            body: output.body.toString('utf8'),
+            context: context ?? {},
+            stageVariables: ctx.stageVariables,
+          }),
+        );
+      }
+      return { statusCode: status, headers, body: body.length === 0 ? null : body };
+    },
+  };
+}
+
+/** The template for the client's Accept, else application/json, else the first one. */
+function chooseContentType(ctx: RequestContext, templates: Map<string, CompiledTemplate>, first: string | undefined): string {
+  const accept = ctx.req.headers.accept;
+  if (accept && templates.size > 1) {
+    for (const part of accept.split(',')) {
+      const type = (part.split(';')[0] ?? '').trim().toLowerCase();
+      if (templates.has(type)) return type;
+    }
+  }
+  if (templates.has('application/json') || first === undefined) return 'application/json';
+  return first;
+}

@@ -1,0 +1,51 @@
+// REST integration request: the mapping template chosen by the request's Content-Type, or the
+// body passed through as passthroughBehavior allows; 415 when it does not.
+import type { Readable } from 'node:stream';
+import type { Integration } from '../../model/rest-api.js';
+import type { RequestContext } from '../../dataplane/context.js';
+import { readBody } from '../../dataplane/body.js';
+import { GatewayError } from '../../dataplane/gateway-responses.js';
+import { compileTemplate, type CompiledTemplate, type RenderResult } from '../vtl/index.js';
+import { templateInput } from './template-input.js';
+
+export interface IntegrationRequestBody {
+  /** The body to send: the template's output, the method request's body, or its stream. */
+  body: Buffer | Readable | null;
+  /** Content-Type to send with a rendered body. */
+  contentType: string | undefined;
+  override: RenderResult['requestOverride'] | undefined;
+}
+
+export type RequestMapping = (ctx: RequestContext) => Promise<IntegrationRequestBody>;
+
+/** API Gateway treats a request without Content-Type as application/json. */
+export function requestContentType(ctx: RequestContext): string {
+  const value = ctx.req.headers['content-type'];
+  return value ? (value.split(';')[0] ?? '').trim().toLowerCase() : 'application/json';
+}
+
+/**
+ * Null when the body always passes through untouched (no templates and a passthrough that
+ * allows it), so such routes keep streaming.
+ */
+export function compileRequestMapping(integration: Integration): RequestMapping | null {
+  const templates = new Map<string, CompiledTemplate>();
+  for (const [contentType, source] of Object.entries(integration.requestTemplates ?? {})) {
+    templates.set(contentType.toLowerCase(), compileTemplate(source));
+  }
+  const behavior = integration.passthroughBehavior ?? 'WHEN_NO_MATCH';
+  if (templates.size === 0 && behavior !== 'NEVER') return null;
+  const passthroughAllowed = behavior === 'WHEN_NO_MATCH' || (behavior === 'WHEN_NO_TEMPLATES' && templates.size === 0);
+
+  return async (ctx) => {
+    const contentType = requestContentType(ctx);
+    const template = templates.get(contentType);
+    if (!template) {
+      if (!passthroughAllowed) throw new GatewayError('UNSUPPORTED_MEDIA_TYPE');
+      return { body: await readBody(ctx), contentType: undefined, override: undefined };
+    }
+    const body = (await readBody(ctx)).toString('utf8');
+    const result = template.render(templateInput(ctx, body));
+    return { body: Buffer.from(result.output), contentType, override: result.requestOverride };
+  };
+}

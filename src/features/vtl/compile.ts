@@ -1,0 +1,43 @@
+// compileTemplate: parse once at deploy time; each render only walks the tree.
+import { TemplateError } from './errors.js';
+import { JsonPathCache } from './input-host.js';
+import { renderProgram } from './interpreter.js';
+import { PatternCache } from './java-regex.js';
+import { resolveLimits, type TemplateLimits } from './limits.js';
+import { parseTemplate } from './template-parser.js';
+import type { RenderResult, TemplateInput } from './types.js';
+
+export interface CompiledTemplate {
+  /** Renders against one request. Throws TemplateError ('limit' or 'runtime') and nothing else. */
+  render(input: TemplateInput): RenderResult;
+}
+
+/** Parses a mapping template. Throws TemplateError ('syntax', or 'limit' for absurd nesting). */
+export function compileTemplate(source: string, limits?: Partial<TemplateLimits>): CompiledTemplate {
+  const resolved = resolveLimits(limits);
+  let program;
+  try {
+    program = parseTemplate(source);
+  } catch (error) {
+    throw asTemplateError(error);
+  }
+  const caches = { patterns: new PatternCache(), paths: new JsonPathCache() };
+  return {
+    render(input: TemplateInput): RenderResult {
+      try {
+        return renderProgram(program, input, resolved, caches);
+      } catch (error) {
+        throw asTemplateError(error);
+      }
+    },
+  };
+}
+
+function asTemplateError(error: unknown): TemplateError {
+  if (error instanceof TemplateError) return error;
+  if (error instanceof RangeError && /call stack/i.test(error.message)) {
+    return new TemplateError('limit', 'template recursion exhausted the stack', undefined, error);
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  return new TemplateError('runtime', `internal error in the template engine: ${message}`, undefined, error);
+}

@@ -1,0 +1,92 @@
+// The SQLite config store's schema, as an ordered list of migrations. The database records
+// how far it has come in `PRAGMA user_version`; a migration, once released, never changes:
+// a new schema is a new entry at the end.
+import type Database from 'better-sqlite3';
+
+export interface Migration {
+  /** The user_version the database has once this migration has run: 1, 2, 3, … with no gaps. */
+  readonly version: number;
+  readonly description: string;
+  readonly sql: string;
+}
+
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    description: 'apis, deployments and stages',
+    // `created` and `updated` of apis are the row's own timestamps (ms since epoch); the
+    // API's createdDate lives in its definition. A deployment's `created` is its
+    // createdDate, which orders listDeployments. The stage → deployment key is checked
+    // by the store with a clear error; the foreign key is a second line of defence.
+    sql: `
+      CREATE TABLE apis (
+        id TEXT PRIMARY KEY NOT NULL,
+        protocol_type TEXT NOT NULL CHECK (protocol_type IN ('REST', 'HTTP')),
+        definition TEXT NOT NULL,
+        created INTEGER NOT NULL,
+        updated INTEGER NOT NULL
+      );
+      CREATE TABLE deployments (
+        api_id TEXT NOT NULL REFERENCES apis (id) ON DELETE CASCADE,
+        id TEXT NOT NULL,
+        created INTEGER NOT NULL,
+        snapshot TEXT NOT NULL,
+        PRIMARY KEY (api_id, id)
+      );
+      CREATE INDEX deployments_by_age ON deployments (api_id, created);
+      CREATE TABLE stages (
+        api_id TEXT NOT NULL REFERENCES apis (id) ON DELETE CASCADE,
+        stage_name TEXT NOT NULL,
+        deployment_id TEXT,
+        definition TEXT NOT NULL,
+        PRIMARY KEY (api_id, stage_name),
+        FOREIGN KEY (api_id, deployment_id) REFERENCES deployments (api_id, id)
+      );
+      CREATE INDEX stages_by_deployment ON stages (api_id, deployment_id);
+    `,
+  },
+];
+
+/** The schema version this build of Gatehouse writes. */
+export const SCHEMA_VERSION: number = MIGRATIONS.at(-1)?.version ?? 0;
+
+function userVersion(db: Database.Database): number {
+  return Number(db.pragma('user_version', { simple: true }));
+}
+
+/**
+ * Brings the database at `file` up to SCHEMA_VERSION. Runs in one IMMEDIATE transaction, so
+ * two processes opening a fresh file at once do not both migrate: the second waits for the
+ * write lock, then finds the work done.
+ */
+export function migrate(
+  db: Database.Database,
+  file: string,
+  migrations: readonly Migration[] = MIGRATIONS,
+): void {
+  const latest = migrations.at(-1)?.version ?? 0;
+  const run = db.transaction(() => {
+    const current = userVersion(db);
+    if (current > latest) {
+      throw new Error(
+        `${file} has schema version ${current}, newer than this Gatehouse understands (${latest}); ` +
+          'upgrade Gatehouse or point it at another data directory',
+      );
+    }
+    for (const migration of migrations) {
+      if (migration.version <= current) continue;
+      try {
+        db.exec(migration.sql);
+      } catch (error) {
+        throw new Error(
+          `Gatehouse could not migrate ${file} to schema version ${migration.version} ` +
+            `(${migration.description}): ${(error as Error).message}`,
+          { cause: error },
+        );
+      }
+      // PRAGMA does not take bound parameters; the version is an integer from the list above.
+      db.pragma(`user_version = ${Math.trunc(migration.version)}`);
+    }
+  });
+  run.immediate();
+}

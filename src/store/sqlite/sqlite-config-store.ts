@@ -1,0 +1,555 @@
+// The embedded config store: one SQLite file in the data directory, shared by a running
+// gateway and the CLI. WAL lets readers and one writer work at once; busy_timeout makes a
+// second writer wait instead of failing; PRAGMA data_version tells a process that another
+// one committed, which is how `watch` hears about a deploy made from the CLI.
+import { accessSync, constants, mkdirSync, statSync } from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { apiIdOf, type Api, type Deployment, type Stage } from '../../model/api.js';
+import { ConflictError, NotFoundError, type ConfigStore } from '../config-store.js';
+import { migrate } from './migrations.js';
+
+export const DATABASE_FILE_NAME = 'gatehouse.db';
+export const DEFAULT_POLL_INTERVAL_MS = 500;
+/** How long a write waits for another process's write to finish before giving up. */
+export const BUSY_TIMEOUT_MS = 5_000;
+
+export interface SqliteConfigStoreOptions {
+  /** How often to look for changes committed by other processes while someone watches. */
+  pollIntervalMs?: number;
+  /** Where a watch listener's exception goes; by default a process warning. The store carries on either way. */
+  onListenerError?: (error: unknown) => void;
+}
+
+type Statement<Params extends unknown[], Row = unknown> = Database.Statement<Params, Row>;
+
+interface ApiRow {
+  id: string;
+  definition: unknown;
+}
+interface DeploymentRow {
+  api_id: string;
+  id: string;
+  snapshot: unknown;
+}
+interface StageRow {
+  api_id: string;
+  stage_name: string;
+  definition: unknown;
+}
+
+interface Statements {
+  insertApi: Statement<
+    [id: string, protocolType: string, definition: string, created: number, updated: number]
+  >;
+  updateApi: Statement<[protocolType: string, definition: string, updated: number, id: string]>;
+  getApi: Statement<[id: string], ApiRow>;
+  listApis: Statement<[], ApiRow>;
+  apiExists: Statement<[id: string], number>;
+  deleteApi: Statement<[id: string]>;
+  insertDeployment: Statement<[apiId: string, id: string, created: number, snapshot: string]>;
+  getDeployment: Statement<[apiId: string, id: string], DeploymentRow>;
+  listDeployments: Statement<[apiId: string], DeploymentRow>;
+  deploymentExists: Statement<[apiId: string, id: string], number>;
+  stageOnDeployment: Statement<[apiId: string, deploymentId: string], number>;
+  deleteDeployment: Statement<[apiId: string, id: string]>;
+  upsertStage: Statement<[apiId: string, stageName: string, deploymentId: string | null, definition: string]>;
+  getStage: Statement<[apiId: string, stageName: string], StageRow>;
+  listStagesOfApi: Statement<[apiId: string], StageRow>;
+  listAllStages: Statement<[], StageRow>;
+  deleteStage: Statement<[apiId: string, stageName: string]>;
+  dataVersion: Statement<[], number>;
+}
+
+function prepareStatements(db: Database.Database): Statements {
+  return {
+    insertApi: db.prepare(
+      'INSERT INTO apis (id, protocol_type, definition, created, updated) VALUES (?, ?, ?, ?, ?)',
+    ),
+    updateApi: db.prepare('UPDATE apis SET protocol_type = ?, definition = ?, updated = ? WHERE id = ?'),
+    getApi: db.prepare('SELECT id, definition FROM apis WHERE id = ?'),
+    listApis: db.prepare('SELECT id, definition FROM apis ORDER BY created, rowid'),
+    apiExists: db.prepare<[string], number>('SELECT 1 FROM apis WHERE id = ?').pluck(),
+    deleteApi: db.prepare('DELETE FROM apis WHERE id = ?'),
+    insertDeployment: db.prepare(
+      'INSERT INTO deployments (api_id, id, created, snapshot) VALUES (?, ?, ?, ?)',
+    ),
+    getDeployment: db.prepare('SELECT api_id, id, snapshot FROM deployments WHERE api_id = ? AND id = ?'),
+    listDeployments: db.prepare(
+      'SELECT api_id, id, snapshot FROM deployments WHERE api_id = ? ORDER BY created, rowid',
+    ),
+    deploymentExists: db
+      .prepare<[string, string], number>('SELECT 1 FROM deployments WHERE api_id = ? AND id = ?')
+      .pluck(),
+    stageOnDeployment: db
+      .prepare<[string, string], number>(
+        'SELECT 1 FROM stages WHERE api_id = ? AND deployment_id = ? LIMIT 1',
+      )
+      .pluck(),
+    deleteDeployment: db.prepare('DELETE FROM deployments WHERE api_id = ? AND id = ?'),
+    upsertStage: db.prepare(
+      `INSERT INTO stages (api_id, stage_name, deployment_id, definition) VALUES (?, ?, ?, ?)
+       ON CONFLICT (api_id, stage_name) DO UPDATE
+       SET deployment_id = excluded.deployment_id, definition = excluded.definition`,
+    ),
+    getStage: db.prepare(
+      'SELECT api_id, stage_name, definition FROM stages WHERE api_id = ? AND stage_name = ?',
+    ),
+    listStagesOfApi: db.prepare(
+      'SELECT api_id, stage_name, definition FROM stages WHERE api_id = ? ORDER BY stage_name',
+    ),
+    listAllStages: db.prepare(
+      'SELECT api_id, stage_name, definition FROM stages ORDER BY api_id, stage_name',
+    ),
+    deleteStage: db.prepare('DELETE FROM stages WHERE api_id = ? AND stage_name = ?'),
+    dataVersion: db.prepare<[], number>('PRAGMA data_version').pluck(),
+  };
+}
+
+const isObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+const messageOf = (error: unknown): string => (error instanceof Error ? error.message : String(error));
+
+const codeOf = (error: unknown): string | undefined =>
+  typeof error === 'object' && error !== null && typeof (error as { code?: unknown }).code === 'string'
+    ? (error as { code: string }).code
+    : undefined;
+
+function fsProblem(error: unknown): string {
+  switch (codeOf(error) ?? '') {
+    case 'EACCES':
+    case 'EPERM':
+      return 'permission denied';
+    case 'ENOTDIR':
+      return 'part of the path is a file, not a directory';
+    case 'EEXIST':
+      return 'a file of that name exists and is not a directory';
+    case 'EROFS':
+      return 'the file system is read-only';
+    case 'ENOSPC':
+      return 'no space left on the device';
+    default:
+      return messageOf(error);
+  }
+}
+
+function prepareDataDir(dir: string): void {
+  try {
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+  } catch (error) {
+    throw new Error(`Gatehouse cannot create its data directory ${dir}: ${fsProblem(error)}`, {
+      cause: error,
+    });
+  }
+  if (!statSync(dir).isDirectory()) {
+    throw new Error(`Gatehouse cannot use ${dir} as its data directory: it is not a directory`);
+  }
+  try {
+    accessSync(dir, constants.W_OK | constants.X_OK);
+  } catch (error) {
+    throw new Error(`Gatehouse cannot write to its data directory ${dir}: ${fsProblem(error)}`, {
+      cause: error,
+    });
+  }
+}
+
+function openProblem(file: string, error: unknown): Error {
+  if (!(error instanceof Database.SqliteError))
+    return error instanceof Error ? error : new Error(String(error));
+  const detail = `${error.message} (${error.code})`;
+  switch (error.code) {
+    case 'SQLITE_NOTADB':
+      return new Error(
+        `${file} is not a SQLite database: ${detail}. Move it away or point Gatehouse at another data directory`,
+        { cause: error },
+      );
+    case 'SQLITE_CORRUPT':
+      return new Error(`${file} is a damaged SQLite database: ${detail}`, { cause: error });
+    case 'SQLITE_BUSY':
+      return new Error(`${file} stayed locked by another process for over ${BUSY_TIMEOUT_MS} ms: ${detail}`, {
+        cause: error,
+      });
+    default:
+      return new Error(`Gatehouse cannot open its database ${file}: ${detail}`, { cause: error });
+  }
+}
+
+function openDatabase(file: string): Database.Database {
+  let db: Database.Database;
+  try {
+    db = new Database(file, { timeout: BUSY_TIMEOUT_MS });
+  } catch (error) {
+    throw openProblem(file, error);
+  }
+  try {
+    db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
+    // The first statement that reads the file: a file that is not a database fails here.
+    const mode = db.pragma('journal_mode = WAL', { simple: true });
+    if (mode !== 'wal') {
+      throw new Error(`Gatehouse cannot switch ${file} to WAL journal mode (it stays ${String(mode)})`);
+    }
+    db.pragma('foreign_keys = ON');
+    migrate(db, file);
+    return db;
+  } catch (error) {
+    db.close();
+    throw openProblem(file, error);
+  }
+}
+
+export class SqliteConfigStore implements ConfigStore {
+  private readonly statements: Statements;
+  private readonly listeners = new Set<() => void>();
+  private pollTimer: ReturnType<typeof setInterval> | undefined;
+  private pendingNotify: ReturnType<typeof setImmediate> | undefined;
+  private seenDataVersion = 0;
+  private closed = false;
+
+  private readonly createDeploymentTx: (deployment: Deployment) => void;
+  private readonly deleteDeploymentTx: (apiId: string, deploymentId: string) => void;
+  private readonly putStageTx: (stage: Stage) => void;
+
+  /**
+   * Opens (creating when needed) `gatehouse.db` in `dataDir`. A missing directory is created
+   * with mode 0700, since the file holds every API's configuration.
+   */
+  static open(dataDir: string, opts: SqliteConfigStoreOptions = {}): SqliteConfigStore {
+    const pollIntervalMs = opts.pollIntervalMs ?? DEFAULT_POLL_INTERVAL_MS;
+    if (!Number.isFinite(pollIntervalMs) || pollIntervalMs <= 0) {
+      throw new Error(`pollIntervalMs must be a positive number of milliseconds, got ${pollIntervalMs}`);
+    }
+    const dir = path.resolve(dataDir);
+    prepareDataDir(dir);
+    const file = path.join(dir, DATABASE_FILE_NAME);
+    return new SqliteConfigStore(
+      openDatabase(file),
+      file,
+      pollIntervalMs,
+      opts.onListenerError ?? warnListenerFailed,
+    );
+  }
+
+  private constructor(
+    private readonly db: Database.Database,
+    /** Absolute path of the database file. */
+    readonly file: string,
+    private readonly pollIntervalMs: number,
+    private readonly onListenerError: (error: unknown) => void,
+  ) {
+    const s = (this.statements = prepareStatements(db));
+
+    // IMMEDIATE: these read, then write. A deferred transaction would take the write lock
+    // only at the write, and in WAL mode that upgrade fails at once (without waiting out
+    // busy_timeout) when another process committed in between.
+    const createDeployment = db.transaction((deployment: Deployment) => {
+      if (s.apiExists.get(deployment.apiId) === undefined) throw this.apiNotFound(deployment.apiId);
+      try {
+        s.insertDeployment.run(
+          deployment.apiId,
+          deployment.id,
+          deployment.createdDate,
+          JSON.stringify(deployment),
+        );
+      } catch (error) {
+        if (codeOf(error) === 'SQLITE_CONSTRAINT_PRIMARYKEY') {
+          throw new ConflictError(`Deployment ${deployment.id} already exists for API ${deployment.apiId}`);
+        }
+        throw error;
+      }
+    });
+    this.createDeploymentTx = (deployment) => createDeployment.immediate(deployment);
+
+    const deleteDeployment = db.transaction((apiId: string, deploymentId: string) => {
+      if (s.deploymentExists.get(apiId, deploymentId) === undefined) {
+        throw this.deploymentNotFound(apiId, deploymentId);
+      }
+      if (s.stageOnDeployment.get(apiId, deploymentId) !== undefined) {
+        throw new ConflictError('Active stages pointing to this deployment must be moved or deleted');
+      }
+      s.deleteDeployment.run(apiId, deploymentId);
+    });
+    this.deleteDeploymentTx = (apiId, deploymentId) => deleteDeployment.immediate(apiId, deploymentId);
+
+    const putStage = db.transaction((stage: Stage) => {
+      if (s.apiExists.get(stage.apiId) === undefined) throw this.apiNotFound(stage.apiId);
+      const deploymentId = stage.deploymentId;
+      if (deploymentId !== undefined && s.deploymentExists.get(stage.apiId, deploymentId) === undefined) {
+        throw this.deploymentNotFound(stage.apiId, deploymentId);
+      }
+      s.upsertStage.run(stage.apiId, stage.stageName, deploymentId ?? null, JSON.stringify(stage));
+    });
+    this.putStageTx = (stage) => putStage.immediate(stage);
+  }
+
+  createApi(api: Api): Promise<void> {
+    return this.write((s) => {
+      const id = apiIdOf(api);
+      const now = Date.now();
+      try {
+        s.insertApi.run(id, api.protocolType, JSON.stringify(api), now, now);
+      } catch (error) {
+        if (codeOf(error) === 'SQLITE_CONSTRAINT_PRIMARYKEY')
+          throw new ConflictError(`API ${id} already exists`);
+        throw error;
+      }
+    });
+  }
+
+  updateApi(api: Api): Promise<void> {
+    return this.write((s) => {
+      const id = apiIdOf(api);
+      if (s.updateApi.run(api.protocolType, JSON.stringify(api), Date.now(), id).changes === 0) {
+        throw this.apiNotFound(id);
+      }
+    });
+  }
+
+  getApi(apiId: string): Promise<Api | undefined> {
+    return this.read((s) => {
+      const row = s.getApi.get(apiId);
+      return row && this.apiFrom(row);
+    });
+  }
+
+  listApis(): Promise<Api[]> {
+    return this.read((s) => s.listApis.all().map((row) => this.apiFrom(row)));
+  }
+
+  deleteApi(apiId: string): Promise<void> {
+    return this.write((s) => {
+      if (s.deleteApi.run(apiId).changes === 0) throw this.apiNotFound(apiId);
+    });
+  }
+
+  createDeployment(deployment: Deployment): Promise<void> {
+    return this.write(() => this.createDeploymentTx(deployment));
+  }
+
+  getDeployment(apiId: string, deploymentId: string): Promise<Deployment | undefined> {
+    return this.read((s) => {
+      const row = s.getDeployment.get(apiId, deploymentId);
+      return row && this.deploymentFrom(row);
+    });
+  }
+
+  listDeployments(apiId: string): Promise<Deployment[]> {
+    return this.read((s) => s.listDeployments.all(apiId).map((row) => this.deploymentFrom(row)));
+  }
+
+  deleteDeployment(apiId: string, deploymentId: string): Promise<void> {
+    return this.write(() => this.deleteDeploymentTx(apiId, deploymentId));
+  }
+
+  putStage(stage: Stage): Promise<void> {
+    return this.write(() => this.putStageTx(stage));
+  }
+
+  getStage(apiId: string, stageName: string): Promise<Stage | undefined> {
+    return this.read((s) => {
+      const row = s.getStage.get(apiId, stageName);
+      return row && this.stageFrom(row);
+    });
+  }
+
+  listStages(apiId?: string): Promise<Stage[]> {
+    return this.read((s) =>
+      (apiId === undefined ? s.listAllStages.all() : s.listStagesOfApi.all(apiId)).map((row) =>
+        this.stageFrom(row),
+      ),
+    );
+  }
+
+  deleteStage(apiId: string, stageName: string): Promise<void> {
+    return this.write((s) => {
+      if (s.deleteStage.run(apiId, stageName).changes === 0) {
+        throw new NotFoundError(`Invalid stage identifier specified: stage ${stageName} of API ${apiId}`);
+      }
+    });
+  }
+
+  watch(listener: () => void): () => void {
+    if (this.closed) throw this.closedError();
+    // A wrapper per subscription, so one function watching twice is two independent subscriptions.
+    const subscription = (): void => listener();
+    this.listeners.add(subscription);
+    this.startPolling();
+    let active = true;
+    return () => {
+      if (!active) return;
+      active = false;
+      this.listeners.delete(subscription);
+      if (this.listeners.size === 0) this.stopPolling();
+    };
+  }
+
+  close(): Promise<void> {
+    if (this.closed) return Promise.resolve();
+    this.closed = true;
+    this.stopPolling();
+    if (this.pendingNotify !== undefined) clearImmediate(this.pendingNotify);
+    this.pendingNotify = undefined;
+    this.listeners.clear();
+    try {
+      this.db.close();
+      return Promise.resolve();
+    } catch (error) {
+      return Promise.reject(this.storeError(error));
+    }
+  }
+
+  // The interface is async for stores that talk to a server; here the work is synchronous
+  // and the promise only carries its outcome, so a failure is a rejection, never a throw.
+  private read<T>(work: (s: Statements) => T): Promise<T> {
+    if (this.closed) return Promise.reject(this.closedError());
+    try {
+      return Promise.resolve(work(this.statements));
+    } catch (error) {
+      return Promise.reject(this.storeError(error));
+    }
+  }
+
+  private write(work: (s: Statements) => void): Promise<void> {
+    const done = this.read(work);
+    if (!this.closed) void done.then(() => this.changed(), noop);
+    return done;
+  }
+
+  private changed(): void {
+    if (this.listeners.size === 0 || this.pendingNotify !== undefined) return;
+    this.pendingNotify = setImmediate(() => {
+      this.pendingNotify = undefined;
+      this.notify();
+    });
+  }
+
+  private notify(): void {
+    for (const listener of [...this.listeners]) {
+      try {
+        listener();
+      } catch (error) {
+        try {
+          this.onListenerError(error);
+        } catch {
+          // The error handler failing too must not stop the remaining listeners.
+        }
+      }
+    }
+  }
+
+  private startPolling(): void {
+    if (this.pollTimer !== undefined) return;
+    // data_version changes only when another connection commits; this connection's own
+    // writes are announced by `changed()` right after them.
+    this.seenDataVersion = this.dataVersion() ?? 0;
+    this.pollTimer = setInterval(() => this.poll(), this.pollIntervalMs);
+    this.pollTimer.unref();
+  }
+
+  private stopPolling(): void {
+    if (this.pollTimer !== undefined) clearInterval(this.pollTimer);
+    this.pollTimer = undefined;
+  }
+
+  private poll(): void {
+    if (this.closed) return;
+    const version = this.dataVersion();
+    if (version === undefined || version === this.seenDataVersion) return;
+    this.seenDataVersion = version;
+    this.changed();
+  }
+
+  private dataVersion(): number | undefined {
+    try {
+      return this.statements.dataVersion.get();
+    } catch {
+      // A transient failure (the file briefly locked or unreadable) is retried on the next tick.
+      return undefined;
+    }
+  }
+
+  private apiFrom(row: ApiRow): Api {
+    const value = this.decode('apis', row.id, row.definition);
+    if (value.protocolType !== 'REST' && value.protocolType !== 'HTTP') {
+      throw this.damaged(
+        'apis',
+        row.id,
+        `an API whose protocolType is ${JSON.stringify(value.protocolType)}`,
+      );
+    }
+    const api = value as unknown as Api;
+    if (apiIdOf(api) !== row.id) {
+      throw this.damaged('apis', row.id, `an API whose id is ${JSON.stringify(apiIdOf(api))}`);
+    }
+    return api;
+  }
+
+  private deploymentFrom(row: DeploymentRow): Deployment {
+    const key = `${row.api_id}/${row.id}`;
+    const value = this.decode('deployments', key, row.snapshot);
+    if (value.id !== row.id || value.apiId !== row.api_id) {
+      throw this.damaged('deployments', key, `deployment ${String(value.id)} of API ${String(value.apiId)}`);
+    }
+    if (!isObject(value.api)) throw this.damaged('deployments', key, 'a deployment without an API snapshot');
+    return value as unknown as Deployment;
+  }
+
+  private stageFrom(row: StageRow): Stage {
+    const key = `${row.api_id}/${row.stage_name}`;
+    const value = this.decode('stages', key, row.definition);
+    if (value.stageName !== row.stage_name || value.apiId !== row.api_id) {
+      throw this.damaged('stages', key, `stage ${String(value.stageName)} of API ${String(value.apiId)}`);
+    }
+    if (!isObject(value.variables)) throw this.damaged('stages', key, 'a stage without variables');
+    return value as unknown as Stage;
+  }
+
+  /** Parsing afresh on every read is also what makes each returned object the caller's own copy. */
+  private decode(table: string, key: string, text: unknown): Record<string, unknown> {
+    if (typeof text !== 'string') throw this.damaged(table, key, `a ${typeof text} where JSON text belongs`);
+    let value: unknown;
+    try {
+      value = JSON.parse(text);
+    } catch (error) {
+      throw this.damaged(table, key, `invalid JSON (${messageOf(error)})`);
+    }
+    if (!isObject(value)) throw this.damaged(table, key, 'JSON that is not an object');
+    return value;
+  }
+
+  private damaged(table: string, key: string, problem: string): Error {
+    return new Error(`Gatehouse config store ${this.file}: row ${key} of table ${table} holds ${problem}`);
+  }
+
+  private apiNotFound(apiId: string): NotFoundError {
+    return new NotFoundError(`Invalid API identifier specified: ${apiId}`);
+  }
+
+  private deploymentNotFound(apiId: string, deploymentId: string): NotFoundError {
+    return new NotFoundError(
+      `Invalid deployment identifier specified: deployment ${deploymentId} of API ${apiId}`,
+    );
+  }
+
+  private closedError(): Error {
+    return new Error(`Gatehouse config store ${this.file} is closed`);
+  }
+
+  private storeError(error: unknown): Error {
+    if (error instanceof Database.SqliteError) {
+      return new Error(`Gatehouse config store ${this.file}: ${error.message} (${error.code})`, {
+        cause: error,
+      });
+    }
+    return error instanceof Error ? error : new Error(String(error));
+  }
+}
+
+const noop = (): void => {};
+
+function warnListenerFailed(error: unknown): void {
+  process.emitWarning(`A config store watch listener failed: ${messageOf(error)}`, {
+    code: 'GATEHOUSE_WATCH_LISTENER',
+    ...(error instanceof Error && error.stack !== undefined ? { detail: error.stack } : {}),
+  });
+}

@@ -1,0 +1,111 @@
+import { describe, expect, it } from 'vitest';
+import { importOpenApi } from '../../src/openapi/import.js';
+import { importFixture } from './helpers.js';
+
+const NOT_YET = 'stored but not yet enforced';
+
+describe('warnings for what Gatehouse keeps but does not enforce yet', () => {
+  it('names each later REST feature once, at its pointer', async () => {
+    const { warnings } = await importFixture('later-features-rest.openapi.yaml');
+    const integration = '/paths/~1pets/get/x-amazon-apigateway-integration';
+    expect(warnings).toEqual([
+      `/x-amazon-apigateway-api-key-source: API keys supplied by an authorizer are ${NOT_YET}`,
+      `/x-amazon-apigateway-minimum-compression-size: response compression is ${NOT_YET}`,
+      `/x-amazon-apigateway-policy: the resource policy is ${NOT_YET}`,
+      `/x-amazon-apigateway-gateway-responses: gateway responses are ${NOT_YET}`,
+      `/components/securitySchemes/tokenAuth/x-amazon-apigateway-authorizer: authorizers are ${NOT_YET}`,
+      `/components/securitySchemes/cognito/x-amazon-apigateway-authorizer: authorizers are ${NOT_YET}`,
+      `/paths/~1pets/get/security: authorizer "tokenAuth" is ${NOT_YET}`,
+      `/paths/~1pets/get/security: the API key requirement is ${NOT_YET}`,
+      `${integration}/requestTemplates: mapping templates are ${NOT_YET}`,
+      `${integration}/contentHandling: content handling is ${NOT_YET}`,
+      `${integration}/responses/default/responseTemplates: mapping templates are ${NOT_YET}`,
+      `${integration}/responses/default/responseParameters: response parameter mappings are ${NOT_YET}`,
+      `${integration}/responses/.*not found.*/contentHandling: content handling is ${NOT_YET}`,
+      `/paths/~1pets/get/x-amazon-apigateway-request-validator: request validation is ${NOT_YET}`,
+      `/paths/~1pets/post/security: authorizer "cognito" is ${NOT_YET}`,
+      `/paths/~1pets/post/x-amazon-apigateway-integration/type: integration type "aws_proxy" is ${NOT_YET}`,
+      `/x-amazon-apigateway-request-validator: request validation is ${NOT_YET}`,
+      `/paths/~1admin/get/security: IAM authorization is ${NOT_YET}`,
+      `/paths/~1admin/get/x-amazon-apigateway-integration/type: integration type "aws" is ${NOT_YET}`,
+      `/paths/~1admin/get/x-amazon-apigateway-integration/requestTemplates: mapping templates are ${NOT_YET}`,
+    ]);
+  });
+
+  it('names each later HTTP API feature, IAM at x-amazon-apigateway-auth', async () => {
+    const { warnings } = await importFixture('later-features-http.openapi.yaml');
+    expect(warnings).toEqual([
+      `/components/securitySchemes/jwtAuth/x-amazon-apigateway-authorizer: authorizers are ${NOT_YET}`,
+      `/components/securitySchemes/lambdaAuth/x-amazon-apigateway-authorizer: authorizers are ${NOT_YET}`,
+      `/paths/~1payments/get/security: authorizer "jwtAuth" is ${NOT_YET}`,
+      `/paths/~1payments/get/x-amazon-apigateway-integration/type: integration type "aws_proxy" is ${NOT_YET}`,
+      `/paths/~1payments/post/security: authorizer "lambdaAuth" is ${NOT_YET}`,
+      `/paths/~1payments/post/x-amazon-apigateway-integration/responseParameters: response parameter mappings are ${NOT_YET}`,
+      `/paths/~1internal/get/x-amazon-apigateway-auth: IAM authorization is ${NOT_YET}`,
+      `/x-amazon-apigateway-cors: the CORS configuration is ${NOT_YET}`,
+    ]);
+  });
+
+  it('says once that the document-wide security applies to every operation', async () => {
+    const { warnings } = await importFixture('swagger2-petstore.yaml');
+    expect(warnings).toEqual([`/security: the API key requirement is ${NOT_YET}`]);
+  });
+
+  it('warns that a security scheme that is not an authorizer is kept for export only', async () => {
+    const { warnings } = await importFixture('unknown-extensions.openapi.yaml');
+    expect(warnings).toEqual([
+      '/paths/~1pets/get/security/0/oauth: security scheme "oauth" is kept for export only; API Gateway enforces authorizers, API keys and IAM',
+    ]);
+  });
+
+  it('points authorizer warnings at securityDefinitions in a Swagger 2.0 file', () => {
+    const { warnings } = importOpenApi({
+      swagger: '2.0',
+      info: { title: 't' },
+      paths: {},
+      securityDefinitions: {
+        auth: {
+          type: 'apiKey',
+          name: 'Authorization',
+          in: 'header',
+          'x-amazon-apigateway-authorizer': { type: 'TOKEN', authorizerUri: 'arn:aws:lambda:f' },
+        },
+      },
+    });
+    expect(warnings).toEqual([
+      `/securityDefinitions/auth/x-amazon-apigateway-authorizer: authorizers are ${NOT_YET}`,
+    ]);
+  });
+
+  it('says an extension of the other API kind is kept for export only', () => {
+    const rest = importOpenApi({
+      openapi: '3.0.1',
+      info: { title: 'r' },
+      paths: {},
+      'x-amazon-apigateway-cors': { allowOrigins: ['*'] },
+    });
+    expect(rest.warnings).toEqual([
+      '/x-amazon-apigateway-cors: REST APIs do not use this extension; it is kept for export only',
+    ]);
+    const http = importOpenApi({
+      openapi: '3.0.1',
+      info: { title: 'h' },
+      'x-amazon-apigateway-importexport-version': '1.0',
+      'x-amazon-apigateway-binary-media-types': ['image/png'],
+      paths: { '/a': { get: { 'x-amazon-apigateway-request-validator': 'all' } } },
+    });
+    expect(http.warnings).toEqual([
+      '/x-amazon-apigateway-binary-media-types: HTTP APIs do not use this extension; it is kept for export only',
+      '/paths/~1a/get/x-amazon-apigateway-request-validator: HTTP APIs do not use this extension; it is kept for export only',
+    ]);
+    expect(http.api.openapi).toEqual({ 'x-amazon-apigateway-binary-media-types': ['image/png'] });
+  });
+
+  it.each(['petstore-rest.openapi.yaml', 'stage-variables.openapi.yaml', 'http-api-export.openapi.json'])(
+    'has nothing to say about %s, which uses only what Gatehouse enforces',
+    async (name) => {
+      const { warnings } = await importFixture(name);
+      expect(warnings).toEqual([]);
+    },
+  );
+});
