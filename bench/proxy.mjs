@@ -331,8 +331,12 @@ async function wrk(target, { duration, connections, script = null }) {
   }
   const result = parseWrk(proc.stdout);
   const cpuAfter = target.pid ? processCpuSeconds(target.pid) : null;
-  result.targetCpu =
-    cpuBefore !== null && cpuAfter !== null ? round((cpuAfter - cpuBefore) / seconds, 3) : null;
+  const cpuSeconds = cpuBefore !== null && cpuAfter !== null ? cpuAfter - cpuBefore : null;
+  result.targetCpu = cpuSeconds === null ? null : round(cpuSeconds / seconds, 3);
+  // CPU time per request barely depends on what else runs on the machine: a steadier figure
+  // than req/s when the machine is shared.
+  result.cpuUsPerRequest =
+    cpuSeconds === null || !result.requests ? null : round((cpuSeconds * 1e6) / result.requests, 1);
   result.cores = coreUsage(coresBefore, coreTimes());
   // What other processes on the machine took from the proxy's core during the run.
   const proxyCoreBusy = canPin ? result.cores?.[PROXY_CORE]?.busy : undefined;
@@ -516,7 +520,7 @@ async function startTargets(dir) {
 // ---------------------------------------------------------------------------------------------
 // Statistics and formatting
 
-const round = (n, digits) => (n === null || n === undefined ? null : Number(n.toFixed(digits)));
+const round = (n, digits) => (typeof n === 'number' && Number.isFinite(n) ? Number(n.toFixed(digits)) : null);
 
 function median(values) {
   const sorted = values.filter((v) => v !== null && v !== undefined).sort((a, b) => a - b);
@@ -531,6 +535,7 @@ function summarize(runs) {
     p50Ms: round(median(runs.map((r) => r.p50Ms)), 3),
     p99Ms: round(median(runs.map((r) => r.p99Ms)), 3),
     targetCpu: median(runs.map((r) => r.targetCpu)),
+    cpuUsPerRequest: median(runs.map((r) => r.cpuUsPerRequest)),
     othersOnProxyCore: median(runs.map((r) => r.othersOnProxyCore)),
     errors: runs.reduce((n, r) => n + errorCount(r), 0),
     runs,
@@ -539,6 +544,7 @@ function summarize(runs) {
 
 const fmtRps = (n) => (n === null ? '-' : Math.round(n).toLocaleString('en-US'));
 const fmtMs = (n) => (n === null ? '-' : `${n < 10 ? n.toFixed(2) : n.toFixed(1)} ms`);
+const fmtUs = (n) => (n === null ? '-' : `${Math.round(n)} µs`);
 const fmtPct = (n) => (n === null || n === undefined ? '-' : `${Math.round(n * 100)}%`);
 const fmtRatio = (n) => (n === null ? '-' : `${n.toFixed(2)}x`);
 const verdict = (met) => (met ? 'met' : 'MISSED');
@@ -624,11 +630,11 @@ async function main() {
   await warm(gatehouse, { connections });
   const minimalRuns = [];
   const gatehouseRuns = [];
-  for (let round = 0; round < rounds; round++) {
+  for (let index = 0; index < rounds; index++) {
     // ABBA order, so a drift in the machine's speed does not favour either target.
-    const order = round % 2 === 0 ? [minimal, gatehouse] : [gatehouse, minimal];
+    const order = index % 2 === 0 ? [minimal, gatehouse] : [gatehouse, minimal];
     for (const target of order) {
-      const result = await measure(target, `peak round ${round + 1}/${rounds}, ${duration} s`, {
+      const result = await measure(target, `peak round ${index + 1}/${rounds}, ${duration} s`, {
         duration,
         connections,
       });
@@ -640,6 +646,8 @@ async function main() {
   peak.gatehouseVsMinimal = round(peak.gatehouse.rps / peak.minimal.rps, 4);
   peak.minimalVsUpstream = round(peak.minimal.rps / peak.upstream.rps, 4);
   peak.roundRatios = gatehouseRuns.map((g, i) => round(g.rps / minimalRuns[i].rps, 4));
+  // The same comparison by CPU time per request, which a busy machine disturbs much less.
+  peak.cpuPerRequestRatio = round(peak.minimal.cpuUsPerRequest / peak.gatehouse.cpuUsPerRequest, 4);
 
   // Phase 2: latency at half of Gatehouse's peak, same pacing for the upstream alone and Gatehouse.
   const half = { delayMs, targetRps: round(peak.gatehouse.rps / 2, 2) };
@@ -669,10 +677,10 @@ async function main() {
   };
   const upstreamHalf = [];
   const gatehouseHalf = [];
-  for (let round = 0; round < rounds; round++) {
-    const order = round % 2 === 0 ? [upstream, gatehouse] : [gatehouse, upstream];
+  for (let index = 0; index < rounds; index++) {
+    const order = index % 2 === 0 ? [upstream, gatehouse] : [gatehouse, upstream];
     for (const target of order) {
-      const result = await measure(target, `half load round ${round + 1}/${rounds}, ${duration} s`, paced);
+      const result = await measure(target, `half load round ${index + 1}/${rounds}, ${duration} s`, paced);
       (target === upstream ? upstreamHalf : gatehouseHalf).push(result);
     }
   }
@@ -780,10 +788,20 @@ function report({ settings, peak, halfLoad: half, targets, warnings }) {
     fmtMs(s.p50Ms),
     fmtMs(s.p99Ms),
     isProxy ? fmtPct(s.targetCpu) : '-',
+    isProxy ? fmtUs(s.cpuUsPerRequest) : '-',
     isProxy ? fmtPct(s.othersOnProxyCore) : '-',
     s.errors ? `${s.errors} (!)` : '0',
   ];
-  const header = ['target', 'req/s', 'p50', 'p99', 'proxy CPU', `others on core ${PROXY_CORE}`, 'errors'];
+  const header = [
+    'target',
+    'req/s',
+    'p50',
+    'p99',
+    'proxy CPU',
+    'CPU/request',
+    `others on core ${PROXY_CORE}`,
+    'errors',
+  ];
   const lines = [
     '',
     `Gatehouse HTTP_PROXY benchmark (wrk -t1, keep-alive; ${pin})`,
@@ -802,6 +820,11 @@ function report({ settings, peak, halfLoad: half, targets, warnings }) {
         'Gatehouse / minimal',
         fmtRatio(peak.gatehouseVsMinimal),
         `per round: ${peak.roundRatios.map((r) => r.toFixed(2)).join(', ')}`,
+      ],
+      [
+        'Gatehouse / minimal, by CPU time per request',
+        fmtRatio(peak.cpuPerRequestRatio),
+        'minimal CPU/request ÷ Gatehouse CPU/request',
       ],
       ['minimal / upstream', fmtRatio(peak.minimalVsUpstream), ''],
     ]),

@@ -24,6 +24,8 @@ import type { UpstreamPools } from '../dataplane/integrations/upstream-pools.js'
 import { StageRouter } from '../dataplane/router.js';
 import { compileCors, type CorsConfiguration } from '../features/cors/index.js';
 import { compileRequestValidation } from '../features/validation/index.js';
+import { compileGatewayResponses } from '../features/gateway-responses/index.js';
+import { compileCompression } from '../features/compression/index.js';
 import {
   compileRequestMapping as compileHttpRequestMapping,
   compileResponseMapping as compileHttpResponseMapping,
@@ -62,6 +64,16 @@ export function compileStage(deployment: Deployment, stage: Stage, options: Comp
     finally: null,
     renderError: defaultErrorRenderer(api.protocolType),
   };
+  if (api.protocolType === 'REST') {
+    const render = compileGatewayResponses(api.gatewayResponses, {
+      onTemplateError: (type, contentType, error) =>
+        options.warn(`gateway response ${type} (${contentType}): ${String(error)}; the default body is sent`),
+    });
+    steps.renderError = (ctx, error) => render(error, { ctx, stageVariables: stage.variables, context });
+    // Compression runs last, after every other response step, and covers error responses too.
+    const compression = compileCompression(api.minimumCompressionSize);
+    if (compression) steps.finally = [compression];
+  }
   if (api.protocolType === 'HTTP' && api.corsConfiguration) {
     // The gateway answers preflights itself, before any route or authorizer, and its CORS
     // headers replace the backend's on every response, errors included.

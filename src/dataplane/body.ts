@@ -3,10 +3,18 @@
 import { GatewayError } from './gateway-responses.js';
 import type { RequestContext } from './context.js';
 import { MAX_REQUEST_BODY_BYTES } from './integrations/forwarding.js';
+import { decodeRequestBody } from '../features/compression/index.js';
 
-/** The request body, read once and kept on the context; REQUEST_TOO_LARGE past 10 MB. */
+/**
+ * The request body, read once and kept on the context, decoded when it came compressed
+ * (Content-Encoding), as API Gateway decodes before templates and validation see it.
+ * REQUEST_TOO_LARGE past 10 MB, before or after decoding.
+ */
 export function readBody(ctx: RequestContext): Promise<Buffer> {
-  ctx.body ??= collect(ctx);
+  ctx.body ??= collect(ctx).then((raw) => {
+    const encoding = ctx.req.headers['content-encoding'];
+    return encoding === undefined || raw.length === 0 ? raw : decodeRequestBody(encoding, raw, MAX_REQUEST_BODY_BYTES);
+  });
   return ctx.body;
 }
 

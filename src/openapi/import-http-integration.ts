@@ -1,5 +1,6 @@
 // An HTTP API route's x-amazon-apigateway-integration (inline, or a $ref to a reusable one in
 // components.x-amazon-apigateway-integrations) → the model's HttpIntegration.
+import { parameterMappingProblems } from '../features/parameter-mapping/index.js';
 import { DEFAULT_HTTP_API_TIMEOUT_MS, type HttpIntegration } from '../model/http-api.js';
 import { newIntegrationId } from '../model/ids.js';
 import { HttpIntegrationDocSchema, type HttpIntegrationDoc } from './document-schemas.js';
@@ -26,7 +27,7 @@ export function importHttpIntegration(
   ruleProblems.forEach((line) => ctx.problem(line));
   if (!schemaOk || ruleProblems.length > 0) return undefined;
   const valid = doc as HttpIntegrationDoc;
-  const keyProblems = responseKeyProblems(valid, where);
+  const keyProblems = parameterMappingProblems(valid.requestParameters, valid.responseParameters, where);
   keyProblems.forEach((line) => ctx.problem(line));
   if (keyProblems.length > 0) return undefined;
   warnHttpIntegration(ctx, valid, where);
@@ -62,12 +63,4 @@ function warnHttpIntegration(ctx: ImportContext, doc: HttpIntegrationDoc, at: st
   if (doc.requestTemplates) ctx.notYetEnforced(`${at}/requestTemplates`, 'mappingTemplates');
   if (doc.responseParameters)
     ctx.notYetEnforced(`${at}/responseParameters`, 'httpApiResponseParameterMappings');
-}
-
-function responseKeyProblems(doc: HttpIntegrationDoc, at: string): string[] {
-  return Object.keys(doc.responseParameters ?? {})
-    .filter((status) => !/^[1-5][0-9][0-9]$/.test(status))
-    .map(
-      (status) => `${pointer(at, 'responseParameters', status)}: must be keyed by a status code (100-599)`,
-    );
 }

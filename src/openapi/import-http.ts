@@ -1,6 +1,7 @@
 // An OpenAPI document marked with x-amazon-apigateway-importexport-version → an HTTP API:
 // a route per operation (`GET /pets/{id}`, `ANY /{proxy+}`, `$default`), each with its own
 // integration.
+import { corsProblems } from '../features/cors/index.js';
 import {
   HTTP_API_ROUTE_SELECTION_EXPRESSION,
   type HttpApi,
@@ -137,8 +138,9 @@ function corsOf(ctx: ImportContext): JsonObject | undefined {
   const raw = ctx.doc[CORS_EXTENSION];
   const at = pointer('', CORS_EXTENSION);
   if (raw === undefined || !ctx.check(CorsDocSchema, raw, at)) return undefined;
-  ctx.notYetEnforced(at, 'cors');
-  return raw as JsonObject;
+  const problems = corsProblems(raw, at);
+  problems.forEach((line) => ctx.problem(line));
+  return problems.length > 0 ? undefined : (raw as JsonObject);
 }
 
 /** HTTP APIs model only disableExecuteApiEndpoint; the rest of the extension is kept as written. */

@@ -103,8 +103,7 @@ function warnRestIntegration(ctx: ImportContext, doc: RestIntegrationDoc, at: st
   if (doc.contentHandling) ctx.notYetEnforced(`${at}/contentHandling`, 'contentHandling');
   for (const [pattern, response] of Object.entries(doc.responses ?? {})) {
     const responseAt = pointer(at, 'responses', pattern);
-    if (response.responseTemplates)
-      ctx.notYetEnforced(`${responseAt}/responseTemplates`, 'mappingTemplates');
+    if (response.responseTemplates) ctx.notYetEnforced(`${responseAt}/responseTemplates`, 'mappingTemplates');
     if (response.responseParameters) {
       ctx.notYetEnforced(`${responseAt}/responseParameters`, 'responseParameterMappings');
     }

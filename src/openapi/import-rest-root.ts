@@ -1,5 +1,6 @@
 // REST API root extensions: binary media types, API key source, compression, resource
 // policy, gateway responses, request validators, and models from component schemas.
+import { gatewayResponseProblems } from '../features/gateway-responses/index.js';
 import { GATEWAY_RESPONSE_TYPES } from '../dataplane/gateway-responses.js';
 import {
   ApiKeySourceSchema,
@@ -102,8 +103,9 @@ function gatewayResponsesOf(ctx: ImportContext): Record<string, JsonObject> | un
         : response;
     if (ctx.check(GatewayResponseDocSchema, doc, typeAt)) result[type] = doc as JsonObject;
   }
-  ctx.notYetEnforced(at, 'gatewayResponses');
-  return nonEmpty(result);
+  const problems = gatewayResponseProblems(result, at);
+  problems.forEach((line) => ctx.problem(line));
+  return problems.length > 0 ? undefined : nonEmpty(result);
 }
 
 function requestValidatorsOf(ctx: ImportContext): JsonObject[] | undefined {

@@ -23,7 +23,15 @@ const SUBJECTS = {
 export type LaterFeature = keyof typeof SUBJECTS;
 
 /** Features that have landed: import no longer warns about them. */
-export const ENFORCED: ReadonlySet<LaterFeature> = new Set<LaterFeature>([]);
+export const ENFORCED: ReadonlySet<LaterFeature> = new Set<LaterFeature>([
+  'mappingTemplates',
+  'responseParameterMappings',
+  'httpApiResponseParameterMappings',
+  'requestValidation',
+  'gatewayResponses',
+  'cors',
+  'compression',
+]);
 
 /** The warning for `feature` used at `at`, or undefined once the feature is enforced. */
 export function notYetEnforcedWarning(at: string, feature: LaterFeature, detail = ''): string | undefined {

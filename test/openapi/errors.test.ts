@@ -225,7 +225,7 @@ describe('integration errors', () => {
     ]);
     const keys = http(withIntegration({ ...PROXY, responseParameters: { ok: {} } }));
     expect(problemsOf(keys)).toEqual([
-      `${AT}/responseParameters/ok: must be keyed by a status code (100-599)`,
+      `${AT}/responseParameters/ok: must be keyed by an integration status code from 200 to 599`,
     ]);
   });
 });

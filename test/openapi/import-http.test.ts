@@ -206,6 +206,31 @@ describe('HTTP API import details', () => {
     expect(api.integrations).toEqual([]);
   });
 
+  it('reads an HTTP API written as Swagger 2.0', () => {
+    const { api } = importOpenApi({
+      swagger: '2.0',
+      info: { title: 'legacy-http' },
+      'x-amazon-apigateway-importexport-version': '1.0',
+      paths: {
+        '/items/{id}': {
+          get: {
+            parameters: [{ name: 'id', in: 'path', required: true, type: 'string' }],
+            'x-amazon-apigateway-integration': {
+              type: 'http_proxy',
+              httpMethod: 'GET',
+              uri: 'https://items.example.com/{id}',
+            },
+          },
+        },
+      },
+    });
+    expect(api.protocolType).toBe('HTTP');
+    expect(api.protocolType === 'HTTP' && api.routes[0]).toMatchObject({
+      routeKey: 'GET /items/{id}',
+      openapi: { parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string' } }] },
+    });
+  });
+
   it('keeps component schemas as written, since HTTP APIs have no models', () => {
     const api = httpApi({ paths: {}, components: { schemas: { Order: { type: 'object' } } } });
     expect(api.models).toBeUndefined();

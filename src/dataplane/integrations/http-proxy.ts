@@ -67,8 +67,16 @@ export function httpProxyIntegration(spec: HttpProxySpec, pools: UpstreamPools):
       query = result.rawQuery;
       if (result.path !== undefined) path = result.path;
     }
-    // A step that needed the body (validation, mapping) has buffered it; otherwise it streams.
-    const body = ctx.body ? await ctx.body : requestBody(ctx);
+    // A step that needed the body (validation, mapping) has buffered and decoded it; otherwise
+    // it streams as it came.
+    let body: Buffer | Readable | null;
+    if (ctx.body) {
+      body = await ctx.body;
+      delete headers['content-encoding'];
+      delete headers['content-length'];
+    } else {
+      body = requestBody(ctx);
+    }
     const response = await withIntegrationTimeout(spec.timeoutMs, (signal) =>
       pool.request({
         path: path + joinQuery(spec.endpoint.query, query),

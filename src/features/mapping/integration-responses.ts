@@ -7,6 +7,7 @@ import { contextVariables } from '../../dataplane/context-variables.js';
 import { GatewayError } from '../../dataplane/gateway-responses.js';
 import { compileTemplate, type CompiledTemplate } from '../vtl/index.js';
 import { compileResponseParameters, type ResponseParameters } from './response-parameters.js';
+import { renderTemplate } from './render.js';
 import { templateInput } from './template-input.js';
 
 export interface IntegrationOutput {
@@ -60,7 +61,7 @@ function compileResponse(response: IntegrationResponse): SelectedResponse {
       let status = statusCode;
       const headers: Record<string, string | string[]> = { 'content-type': contentType };
       if (template) {
-        const result = template.render(templateInput(ctx, output.body.toString('utf8'), context));
+        const result = renderTemplate(template, templateInput(ctx, output.body.toString('utf8'), context));
         body = Buffer.from(result.output);
         if (result.responseOverride.status !== undefined) status = result.responseOverride.status;
         Object.assign(headers, result.responseOverride.header);

@@ -6,6 +6,7 @@ import type { RequestContext } from '../../dataplane/context.js';
 import { readBody } from '../../dataplane/body.js';
 import { GatewayError } from '../../dataplane/gateway-responses.js';
 import { compileTemplate, type CompiledTemplate, type RenderResult } from '../vtl/index.js';
+import { renderTemplate } from './render.js';
 import { templateInput } from './template-input.js';
 
 export interface IntegrationRequestBody {
@@ -45,7 +46,7 @@ export function compileRequestMapping(integration: Integration): RequestMapping 
       return { body: await readBody(ctx), contentType: undefined, override: undefined };
     }
     const body = (await readBody(ctx)).toString('utf8');
-    const result = template.render(templateInput(ctx, body));
+    const result = renderTemplate(template, templateInput(ctx, body));
     return { body: Buffer.from(result.output), contentType, override: result.requestOverride };
   };
 }

@@ -1,6 +1,7 @@
 // The parsed form of a mapping template. compileTemplate builds it once; renders only walk it.
 
-export type BinaryOperator = '||' | '&&' | '==' | '!=' | '<' | '<=' | '>' | '>=' | '+' | '-' | '*' | '/' | '%';
+export type BinaryOperator =
+  '||' | '&&' | '==' | '!=' | '<' | '<=' | '>' | '>=' | '+' | '-' | '*' | '/' | '%';
 
 export type RefPart =
   | { readonly k: 'prop'; readonly name: string }

@@ -12,16 +12,28 @@ export const isDirectiveChar = (c: number): boolean => isIdentStart(c) || isDigi
 export const isSpaceOrTab = (c: number): boolean => c === 32 || c === 9;
 export const isWhitespace = (c: number): boolean => c === 32 || c === 9 || c === 10 || c === 13;
 
+/** The template text, with its line starts computed once for every cursor over it. */
+export class Source {
+  private starts: number[] | undefined;
+
+  constructor(readonly text: string) {}
+
+  lineStarts(): number[] {
+    return (this.starts ??= lineStartsOf(this.text));
+  }
+}
+
 export class Cursor {
   pos: number;
-  private lineStarts: number[] | undefined;
+  readonly src: string;
 
   /** `end` bounds the cursor, so a string literal's contents can be parsed in place. */
   constructor(
-    readonly src: string,
+    readonly source: Source,
     start: number,
     readonly end: number,
   ) {
+    this.src = source.text;
     this.pos = start;
   }
 
@@ -67,7 +79,7 @@ export class Cursor {
   }
 
   position(at = this.pos): TemplatePosition {
-    const starts = (this.lineStarts ??= lineStartsOf(this.src));
+    const starts = this.source.lineStarts();
     let lo = 0;
     let hi = starts.length - 1;
     while (lo < hi) {
@@ -80,14 +92,6 @@ export class Cursor {
 
   syntaxError(detail: string, at = this.pos): TemplateError {
     return new TemplateError('syntax', detail, this.position(at));
-  }
-
-  expect(text: string, what: string): void {
-    if (!this.startsWith(text)) {
-      const found = this.eof() ? 'end of template' : JSON.stringify(this.src.slice(this.pos, this.pos + 12));
-      throw this.syntaxError(`expected ${what} but found ${found}`);
-    }
-    this.pos += text.length;
   }
 }
 

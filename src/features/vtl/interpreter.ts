@@ -45,7 +45,10 @@ export function renderProgram(
   renderer.vars.set('stageVariables', stringMap(input.stageVariables));
   renderer.vars.set('util', new UtilHost(budget));
   const output = renderer.run();
-  if (output.length * 3 > limits.maxOutputBytes && Buffer.byteLength(output, 'utf8') > limits.maxOutputBytes) {
+  if (
+    output.length * 3 > limits.maxOutputBytes &&
+    Buffer.byteLength(output, 'utf8') > limits.maxOutputBytes
+  ) {
     throw limitError(`template output is larger than ${limits.maxOutputBytes} bytes`);
   }
   return {
@@ -288,7 +291,12 @@ class Renderer implements MethodContext {
 
   /** `[a..b]`, counting down when b < a; Velocity accepts integers only. */
   private range(from: Value, to: Value): Value {
-    if (typeof from !== 'number' || typeof to !== 'number' || !Number.isInteger(from) || !Number.isInteger(to)) {
+    if (
+      typeof from !== 'number' ||
+      typeof to !== 'number' ||
+      !Number.isInteger(from) ||
+      !Number.isInteger(to)
+    ) {
       return null;
     }
     this.budget.checkCollection(Math.abs(to - from) + 1);
@@ -302,7 +310,11 @@ class Renderer implements MethodContext {
     // A snapshot: Java would throw on a list changed inside its own loop; iterating a copy keeps
     // the loop finite instead of letting `$list.add()` in the body extend it.
     const items =
-      iterable instanceof VList ? iterable.items.slice() : iterable instanceof VMap ? [...iterable.entries.values()] : null;
+      iterable instanceof VList
+        ? iterable.items.slice()
+        : iterable instanceof VMap
+          ? [...iterable.entries.values()]
+          : null;
     if (!items || items.length === 0) return;
     const max = this.budget.limits.maxForeachIterations;
     const scope = new ForeachScope(this.loop, items.length);

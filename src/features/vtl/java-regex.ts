@@ -13,21 +13,22 @@ export interface JavaPattern {
   readonly groupCount: number;
 }
 
-const POSIX_CLASSES: Readonly<Record<string, string>> = {
-  Lower: 'a-z',
-  Upper: 'A-Z',
-  ASCII: '\\x00-\\x7F',
-  Alpha: 'a-zA-Z',
-  Digit: '0-9',
-  Alnum: 'a-zA-Z0-9',
-  Punct: '!-\\/:-@\\[-`{-~',
-  Graph: '!-~',
-  Print: ' -~',
-  Blank: ' \\t',
-  Cntrl: '\\x00-\\x1F\\x7F',
-  XDigit: '0-9a-fA-F',
-  Space: ' \\t\\n\\x0B\\f\\r',
-};
+/** The POSIX classes Java spells \p{Name}; a Map, so a name like `constructor` finds nothing. */
+const POSIX_CLASSES: ReadonlyMap<string, string> = new Map([
+  ['Lower', 'a-z'],
+  ['Upper', 'A-Z'],
+  ['ASCII', '\\x00-\\x7F'],
+  ['Alpha', 'a-zA-Z'],
+  ['Digit', '0-9'],
+  ['Alnum', 'a-zA-Z0-9'],
+  ['Punct', '!-\\/:-@\\[-`{-~'],
+  ['Graph', '!-~'],
+  ['Print', ' -~'],
+  ['Blank', ' \\t'],
+  ['Cntrl', '\\x00-\\x1F\\x7F'],
+  ['XDigit', '0-9a-fA-F'],
+  ['Space', ' \\t\\n\\x0B\\f\\r'],
+]);
 
 const CACHE_LIMIT = 256;
 
@@ -46,7 +47,7 @@ export class PatternCache {
   }
 }
 
-export function compileJavaPattern(pattern: string): JavaPattern {
+function compileJavaPattern(pattern: string): JavaPattern {
   const { source, flags } = translate(pattern);
   assertNoNestedRepetition(source, pattern);
   try {
@@ -93,7 +94,7 @@ function translate(pattern: string): { source: string; flags: string } {
       else if (!inClass && next === 'Z') out += '(?=(?:\\r\\n|[\\n\\r\\u0085\\u2028\\u2029])?(?![\\s\\S]))';
       else if (next === 'p' || next === 'P') {
         const m = /^\{(?:Is)?([A-Za-z]+)\}/.exec(rest.slice(i + 2));
-        const body = m?.[1] === undefined ? undefined : POSIX_CLASSES[m[1]];
+        const body = m?.[1] === undefined ? undefined : POSIX_CLASSES.get(m[1]);
         if (!m || body === undefined || (next === 'P' && inClass)) {
           throw runtimeError(`regular expression class \\${next}${m?.[0] ?? ''} is not supported`);
         }
@@ -194,7 +195,8 @@ function parseReplacement(replacement: string, groupCount: number): ReplacementP
       if (next === '{') {
         const close = replacement.indexOf('}', i);
         const name = close < 0 ? '' : replacement.slice(i + 1, close);
-        if (!/^[A-Za-z][A-Za-z0-9]*$/.test(name)) throw runtimeError('illegal named group reference in the replacement');
+        if (!/^[A-Za-z][A-Za-z0-9]*$/.test(name))
+          throw runtimeError('illegal named group reference in the replacement');
         if (literal) parts.push(literal);
         literal = '';
         parts.push(`\u0000${name}`);
@@ -222,7 +224,12 @@ function parseReplacement(replacement: string, groupCount: number): ReplacementP
   return parts;
 }
 
-export function javaReplace(subject: string, pattern: JavaPattern, replacement: string, all: boolean): string {
+export function javaReplace(
+  subject: string,
+  pattern: JavaPattern,
+  replacement: string,
+  all: boolean,
+): string {
   const parsed = parseReplacement(replacement, pattern.groupCount);
   const regex = all ? pattern.global : pattern.first;
   regex.lastIndex = 0;

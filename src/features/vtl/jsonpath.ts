@@ -124,7 +124,8 @@ export function evaluateJsonPath(path: JsonPath, root: Value, budget: Budget): V
 function apply(segment: Segment, node: Value, out: Value[], budget: Budget): void {
   switch (segment.k) {
     case 'child':
-      if (node instanceof VMap) for (const name of segment.names) if (node.has(name)) out.push(node.get(name));
+      if (node instanceof VMap)
+        for (const name of segment.names) if (node.has(name)) out.push(node.get(name));
       return;
     case 'index':
       if (node instanceof VList) {
@@ -159,7 +160,8 @@ function scan(then: Segment, node: Value, out: Value[], budget: Budget, depth: n
 
 function slice(items: readonly Value[], start: number | null, end: number | null, step: number): Value[] {
   const n = items.length;
-  const norm = (v: number) => (v < 0 ? Math.max(n + v, step > 0 ? 0 : -1) : Math.min(v, step > 0 ? n : n - 1));
+  const norm = (v: number) =>
+    v < 0 ? Math.max(n + v, step > 0 ? 0 : -1) : Math.min(v, step > 0 ? n : n - 1);
   const from = start === null ? (step > 0 ? 0 : n - 1) : norm(start);
   const to = end === null ? (step > 0 ? n : -1) : norm(end);
   const out: Value[] = [];

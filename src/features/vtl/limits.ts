@@ -55,7 +55,7 @@ export class Budget {
     if ((++this.ops & 63) === 0) this.checkClock();
   }
 
-  checkClock(): void {
+  private checkClock(): void {
     if (performance.now() > this.deadline) {
       throw limitError(`template render exceeded ${this.limits.timeoutMs} ms`);
     }

@@ -92,7 +92,8 @@ function stringMethod(s: string, name: string, args: readonly Value[], ctx: Meth
     case 'charAt': {
       const i = int(a);
       if (n !== 1 || i === undefined) return NO_METHOD;
-      if (i < 0 || i >= s.length) throw runtimeError(`charAt(${i}) is out of range for a string of length ${s.length}`);
+      if (i < 0 || i >= s.length)
+        throw runtimeError(`charAt(${i}) is out of range for a string of length ${s.length}`);
       return s.charAt(i);
     }
     case 'substring': {
@@ -375,7 +376,12 @@ function mapMethod(map: VMap, name: string, args: readonly Value[], ctx: MethodC
     case 'values':
       return n === 0 ? new VList([...map.entries.values()], false) : NO_METHOD;
     case 'entrySet':
-      return n === 0 ? new VList([...map.entries.keys()].map((key) => new VEntry(map, key)), false) : NO_METHOD;
+      return n === 0
+        ? new VList(
+            [...map.entries.keys()].map((key) => new VEntry(map, key)),
+            false,
+          )
+        : NO_METHOD;
     case 'put':
       return n === 2 ? map.put(a, b, ctx.budget) : NO_METHOD;
     case 'putIfAbsent':

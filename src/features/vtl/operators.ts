@@ -80,7 +80,12 @@ export function compareValues(op: '<' | '<=' | '>' | '>=', a: Value, b: Value): 
  * `+` joins when either side is a string; otherwise arithmetic on numbers, integer division
  * when both are integers (Velocity's MathUtils), and null for anything else or a zero divisor.
  */
-export function arithmetic(op: Extract<BinaryOperator, '+' | '-' | '*' | '/' | '%'>, a: Value, b: Value, budget: Budget): Value {
+export function arithmetic(
+  op: Extract<BinaryOperator, '+' | '-' | '*' | '/' | '%'>,
+  a: Value,
+  b: Value,
+  budget: Budget,
+): Value {
   if (op === '+' && (typeof a === 'string' || typeof b === 'string')) {
     return budget.checkString(toText(a, budget) + toText(b, budget));
   }

@@ -58,14 +58,23 @@ export function contextValues(context: Readonly<Record<string, unknown>>): Conte
     if (key !== 'requestOverride' && key !== 'responseOverride') map.seed(key, fromGatewayData(context[key]));
   }
   const requestSeed = field(context, 'requestOverride');
-  const request = new VMap(false, writeOnce('$context.requestOverride', false, ['header', 'querystring', 'path']));
+  const request = new VMap(
+    false,
+    writeOnce('$context.requestOverride', false, ['header', 'querystring', 'path']),
+  );
   request.seed('header', overrideMap('$context.requestOverride.header', true, field(requestSeed, 'header')));
-  request.seed('querystring', overrideMap('$context.requestOverride.querystring', false, field(requestSeed, 'querystring')));
+  request.seed(
+    'querystring',
+    overrideMap('$context.requestOverride.querystring', false, field(requestSeed, 'querystring')),
+  );
   request.seed('path', overrideMap('$context.requestOverride.path', false, field(requestSeed, 'path')));
 
   const responseSeed = field(context, 'responseOverride');
   const response = new VMap(false, writeOnce('$context.responseOverride', false, ['header']));
-  response.seed('header', overrideMap('$context.responseOverride.header', true, field(responseSeed, 'header')));
+  response.seed(
+    'header',
+    overrideMap('$context.responseOverride.header', true, field(responseSeed, 'header')),
+  );
   const seededStatus = fromGatewayData(field(responseSeed, 'status'));
   if (seededStatus !== null) response.seed('status', seededStatus);
 
@@ -88,7 +97,12 @@ function record(map: Value, budget: Budget): Record<string, string> {
     const text = parameterText(value, budget);
     if (text === null) continue;
     // defineProperty, so a key named __proto__ is stored as data rather than changing the prototype.
-    Object.defineProperty(out, toText(key, budget), { value: text, enumerable: true, writable: true, configurable: true });
+    Object.defineProperty(out, toText(key, budget), {
+      value: text,
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
   }
   return out;
 }
@@ -109,7 +123,9 @@ export function responseOverrideOf(values: ContextValues, budget: Budget): Respo
   if (status !== null) {
     const code = typeof status === 'number' ? status : Number(toText(status, budget).trim());
     if (!Number.isInteger(code) || code < 100 || code > 599) {
-      throw runtimeError(`$context.responseOverride.status must be an HTTP status code, got ${toText(status, budget)}`);
+      throw runtimeError(
+        `$context.responseOverride.status must be an HTTP status code, got ${toText(status, budget)}`,
+      );
     }
     result.status = code;
   }

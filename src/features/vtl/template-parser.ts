@@ -3,7 +3,7 @@
 // spaces follow; `#set` also eats the spaces before it when they start a token), so output
 // matches AWS byte for byte.
 import type { Expr, MacroDefinition, Node, Program, Ref } from './ast.js';
-import { Cursor, isDirectiveChar, isIdentStart, isSpaceOrTab, isWhitespace } from './cursor.js';
+import { Cursor, Source, isDirectiveChar, isIdentStart, isSpaceOrTab, isWhitespace } from './cursor.js';
 import { TemplateError } from './errors.js';
 import { ExpressionParser } from './expression-parser.js';
 import { MAX_NESTING_DEPTH } from './limits.js';
@@ -53,7 +53,7 @@ interface DirectiveWord {
 
 export function parseTemplate(source: string): Program {
   const state: ParseState = { depth: 0, macroNames: macroNamesIn(source), macros: new Map() };
-  const body = new TemplateParser(new Cursor(source, 0, source.length), state).parseAll();
+  const body = new TemplateParser(new Cursor(new Source(source), 0, source.length), state).parseAll();
   return { body, macros: state.macros };
 }
 
@@ -114,7 +114,7 @@ class TemplateParser {
     private readonly state: ParseState,
   ) {
     this.expr = new ExpressionParser(c, {
-      interpolate: (start, end) => new TemplateParser(new Cursor(c.src, start, end), state).parseAll(),
+      interpolate: (start, end) => new TemplateParser(new Cursor(c.source, start, end), state).parseAll(),
       enter: (at) => this.enter(at),
       leave: () => this.leave(),
     });

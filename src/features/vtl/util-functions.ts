@@ -93,7 +93,8 @@ export function urlDecode(s: string): string {
       const bytes: number[] = [];
       while (i < s.length && s[i] === '%') {
         const hex = s.slice(i + 1, i + 3);
-        if (!/^[0-9a-fA-F]{2}$/.test(hex)) throw runtimeError(`urlDecode: illegal hex characters in escape (%) pattern`);
+        if (!/^[0-9a-fA-F]{2}$/.test(hex))
+          throw runtimeError(`urlDecode: illegal hex characters in escape (%) pattern`);
         bytes.push(parseInt(hex, 16));
         i += 3;
       }

@@ -44,7 +44,8 @@ export class VMap {
     if (this.entries.has(key)) return true;
     if (this.caseInsensitive && typeof key === 'string') {
       const lower = key.toLowerCase();
-      for (const k of this.entries.keys()) if (typeof k === 'string' && k.toLowerCase() === lower) return true;
+      for (const k of this.entries.keys())
+        if (typeof k === 'string' && k.toLowerCase() === lower) return true;
     }
     return false;
   }
@@ -95,7 +96,3 @@ export abstract class HostObject {
 }
 
 export const NO_METHOD: unique symbol = Symbol('no such method');
-
-export function isCollection(v: Value): v is VMap | VList {
-  return v instanceof VMap || v instanceof VList;
-}

@@ -54,7 +54,15 @@ describe('API Gateway Developer Guide examples', () => {
       body: '{"things": {"1": {}, "2": {}, "3": {}}}',
       params: { path: { id: 'abc' }, querystring: {}, header: {} },
     });
-    expect(output).toBe(['{', '    "id" : "abc",', '    "count" : "3",', '    "things" : {\\"1\\":{},\\"2\\":{},\\"3\\":{}}', '}'].join('\n'));
+    expect(output).toBe(
+      [
+        '{',
+        '    "id" : "abc",',
+        '    "count" : "3",',
+        '    "things" : {\\"1\\":{},\\"2\\":{},\\"3\\":{}}',
+        '}',
+      ].join('\n'),
+    );
   });
 
   it('passes all request parameters through (the $input.params() example)', () => {
@@ -76,7 +84,11 @@ describe('API Gateway Developer Guide examples', () => {
       '}',
     ].join('\n');
     const output = render(template, {
-      params: { path: { petId: '1' }, querystring: { q: 'a b' }, header: { Accept: 'application/json', 'X-Quote': 'say "hi"' } },
+      params: {
+        path: { petId: '1' },
+        querystring: { q: 'a b' },
+        header: { Accept: 'application/json', 'X-Quote': 'say "hi"' },
+      },
     });
     // Velocity 1.7 keeps the indentation in front of #foreach/#if lines; the result is valid JSON.
     expect(JSON.parse(output)).toEqual({
@@ -92,9 +104,14 @@ describe('API Gateway Developer Guide examples', () => {
   });
 
   it('$context variables (the access-logging style example)', () => {
-    const template = '{\n    "stage" : "$context.stage",\n    "request_id" : "$context.requestId",\n    "source_ip" : "$context.identity.sourceIp",\n    "api_key" : "$context.identity.apiKey"\n}';
+    const template =
+      '{\n    "stage" : "$context.stage",\n    "request_id" : "$context.requestId",\n    "source_ip" : "$context.identity.sourceIp",\n    "api_key" : "$context.identity.apiKey"\n}';
     const output = render(template, {
-      context: { stage: 'prod', requestId: 'abcdefg-000-000-0000-abcdefg', identity: { sourceIp: '192.0.2.1', apiKey: 'MyTestKey' } },
+      context: {
+        stage: 'prod',
+        requestId: 'abcdefg-000-000-0000-abcdefg',
+        identity: { sourceIp: '192.0.2.1', apiKey: 'MyTestKey' },
+      },
     });
     expect(JSON.parse(output)).toEqual({
       stage: 'prod',
@@ -116,7 +133,7 @@ describe('API Gateway Developer Guide examples', () => {
   it('request header override tutorial: header3 from header1 and header2, header1 replaced', () => {
     const template = [
       '#set($header1Override = "foo")',
-      '#set($header3Value = "$input.params(\'header1\')$input.params(\'header2\')")',
+      "#set($header3Value = \"$input.params('header1')$input.params('header2')\")",
       '$input.json("$")',
       '#set($context.requestOverride.header.header3 = $header3Value)',
       '#set($context.requestOverride.header.header1 = $header1Override)',

@@ -4,9 +4,11 @@ import { expectTemplateError, render, renderBody } from './helpers.js';
 
 describe('#set', () => {
   it('assigns variables, map entries and list elements', () => {
-    expect(render('#set($a = 1)#set($m = {})#set($m.k = "v")#set($m["j"] = "w")#set($l = [1, 2])#set($l[0] = 9)$a $m $l')).toBe(
-      '1 {k=v, j=w} [9, 2]',
-    );
+    expect(
+      render(
+        '#set($a = 1)#set($m = {})#set($m.k = "v")#set($m["j"] = "w")#set($l = [1, 2])#set($l[0] = 9)$a $m $l',
+      ),
+    ).toBe('1 {k=v, j=w} [9, 2]');
   });
 
   it('leaves the target unchanged when the value is null (Velocity 1.x)', () => {
@@ -25,9 +27,11 @@ describe('#set', () => {
 
 describe('expressions', () => {
   it('does integer and floating point arithmetic like Velocity', () => {
-    expect(render('#set($a = 7 / 2)#set($b = 7 % 3)#set($c = 2 * 3 + 1)#set($d = 1 - 3)#set($e = 7.5 / 2)$a|$b|$c|$d|$e')).toBe(
-      '3|1|7|-2|3.75',
-    );
+    expect(
+      render(
+        '#set($a = 7 / 2)#set($b = 7 % 3)#set($c = 2 * 3 + 1)#set($d = 1 - 3)#set($e = 7.5 / 2)$a|$b|$c|$d|$e',
+      ),
+    ).toBe('3|1|7|-2|3.75');
     expect(render('#set($p = (1 + 2) * 3)#set($n = -4 + 1)$p|$n')).toBe('9|-3');
   });
 
@@ -36,7 +40,9 @@ describe('expressions', () => {
   });
 
   it('joins strings with +', () => {
-    expect(render('#set($s = "a" + 1 + 2)#set($t = 1 + 2 + "a")#set($u = "x" + $missing)$s|$t|$u')).toBe('a12|3a|x');
+    expect(render('#set($s = "a" + 1 + 2)#set($t = 1 + 2 + "a")#set($u = "x" + $missing)$s|$t|$u')).toBe(
+      'a12|3a|x',
+    );
   });
 
   it('compares with == the way Velocity does', () => {
@@ -55,13 +61,17 @@ describe('expressions', () => {
   });
 
   it('orders numbers only', () => {
-    expect(render('#if(2 > 1)a#end#if(1 >= 1)b#end#if(1 < 2)c#end#if(2 <= 1)d#end#if("b" > "a")e#end')).toBe('abc');
+    expect(render('#if(2 > 1)a#end#if(1 >= 1)b#end#if(1 < 2)c#end#if(2 <= 1)d#end#if("b" > "a")e#end')).toBe(
+      'abc',
+    );
   });
 
   it('supports the logical operators and their word forms', () => {
-    expect(render('#if(true && !false)a#end#if(false || true)b#end#if(1 lt 2 and not false)c#end#if(1 eq 1 or false)d#end#if(1 ne 1)e#end')).toBe(
-      'abcd',
-    );
+    expect(
+      render(
+        '#if(true && !false)a#end#if(false || true)b#end#if(1 lt 2 and not false)c#end#if(1 eq 1 or false)d#end#if(1 ne 1)e#end',
+      ),
+    ).toBe('abcd');
   });
 
   it('short-circuits && and ||', () => {
@@ -83,9 +93,11 @@ describe('#if', () => {
 
 describe('#foreach', () => {
   it('exposes $foreach and $velocityCount', () => {
-    expect(render('#foreach($i in ["a", "b", "c"])$foreach.index$foreach.count$velocityCount$foreach.hasNext$foreach.first$foreach.last$velocityHasNext,#end')).toBe(
-      '011truetruefalsetrue,122truefalsefalsetrue,233falsefalsetruefalse,',
-    );
+    expect(
+      render(
+        '#foreach($i in ["a", "b", "c"])$foreach.index$foreach.count$velocityCount$foreach.hasNext$foreach.first$foreach.last$velocityHasNext,#end',
+      ),
+    ).toBe('011truetruefalsetrue,122truefalsefalsetrue,233falsefalsetruefalse,');
   });
 
   it('iterates ranges, counting down too', () => {
@@ -93,13 +105,17 @@ describe('#foreach', () => {
   });
 
   it('iterates map values, keySet() and entrySet()', () => {
-    expect(render('#set($m = {"a": 1, "b": 2})#foreach($v in $m)$v#end #foreach($k in $m.keySet())$k#end #foreach($e in $m.entrySet())$e.key=$e.value;#end')).toBe(
-      '12 ab a=1;b=2;',
-    );
+    expect(
+      render(
+        '#set($m = {"a": 1, "b": 2})#foreach($v in $m)$v#end #foreach($k in $m.keySet())$k#end #foreach($e in $m.entrySet())$e.key=$e.value;#end',
+      ),
+    ).toBe('12 ab a=1;b=2;');
   });
 
   it('iterates nothing for null, strings and numbers', () => {
-    expect(render('#foreach($i in $missing)x#end#foreach($i in "abc")x#end#foreach($i in 5)x#end.')).toBe('.');
+    expect(render('#foreach($i in $missing)x#end#foreach($i in "abc")x#end#foreach($i in 5)x#end.')).toBe(
+      '.',
+    );
   });
 
   it('restores the loop variable and $foreach after the loop', () => {
@@ -107,9 +123,9 @@ describe('#foreach', () => {
   });
 
   it('reaches the outer loop through $foreach.parent', () => {
-    expect(render('#foreach($a in [1, 2])#foreach($b in [1, 2])$foreach.parent.index$foreach.index #end#end')).toBe(
-      '00 01 10 11 ',
-    );
+    expect(
+      render('#foreach($a in [1, 2])#foreach($b in [1, 2])$foreach.parent.index$foreach.index #end#end'),
+    ).toBe('00 01 10 11 ');
   });
 
   it('sets the loop variable to nothing for a null element', () => {
@@ -123,13 +139,17 @@ describe('#foreach', () => {
 
 describe('#break and #stop', () => {
   it('#break leaves the innermost loop', () => {
-    expect(render('#foreach($a in [1, 2])#foreach($b in [1, 2, 3])#if($b == 2)#break#end$a$b #end#end')).toBe('11 21 ');
+    expect(render('#foreach($a in [1, 2])#foreach($b in [1, 2, 3])#if($b == 2)#break#end$a$b #end#end')).toBe(
+      '11 21 ',
+    );
   });
 
   it('#break($foreach.parent) leaves the outer loop', () => {
-    expect(render('#foreach($a in [1, 2])#foreach($b in [1, 2])#if($b == 2)#break($foreach.parent)#end$a$b #end#end')).toBe(
-      '11 ',
-    );
+    expect(
+      render(
+        '#foreach($a in [1, 2])#foreach($b in [1, 2])#if($b == 2)#break($foreach.parent)#end$a$b #end#end',
+      ),
+    ).toBe('11 ');
   });
 
   it('#break outside a loop ends the template', () => {
@@ -153,9 +173,9 @@ describe('#define and #macro', () => {
   });
 
   it('keeps macro arguments local and other #set global', () => {
-    expect(render('#macro(m $a)#set($a = "changed")#set($g = "global")$a#end#set($a = "outer")#m("arg")|$a|$g')).toBe(
-      'changed|outer|global',
-    );
+    expect(
+      render('#macro(m $a)#set($a = "changed")#set($g = "global")$a#end#set($a = "outer")#m("arg")|$a|$g'),
+    ).toBe('changed|outer|global');
   });
 
   it('prints a macro call with the wrong number of arguments as text', () => {

@@ -27,7 +27,11 @@ export function renderResult(
 }
 
 /** The rendered output of `template` for a request with the given parts. */
-export function render(template: string, overrides: Partial<TemplateInput> = {}, limits?: Partial<TemplateLimits>): string {
+export function render(
+  template: string,
+  overrides: Partial<TemplateInput> = {},
+  limits?: Partial<TemplateLimits>,
+): string {
   return renderResult(template, overrides, limits).output;
 }
 

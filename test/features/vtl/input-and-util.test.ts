@@ -20,27 +20,36 @@ describe('$input.body', () => {
   });
 
   it('is {} for an empty payload', () => {
-    expect(render('$input.body|$input.json(\'$\')|$input.path(\'$\').size()', { body: '' })).toBe('{}|{}|0');
+    expect(render("$input.body|$input.json('$')|$input.path('$').size()", { body: '' })).toBe('{}|{}|0');
   });
 });
 
 describe('$input.json', () => {
   it('returns JSON text for the match', () => {
-    expect(renderBody("$input.json('$.store.bicycle')|$input.json('$.store.bicycle.color')|$input.json('$.store.bicycle.price')", store)).toBe(
-      '{"color":"red","price":19.95}|"red"|19.95',
-    );
+    expect(
+      renderBody(
+        "$input.json('$.store.bicycle')|$input.json('$.store.bicycle.color')|$input.json('$.store.bicycle.price')",
+        store,
+      ),
+    ).toBe('{"color":"red","price":19.95}|"red"|19.95');
   });
 
   it('returns the whole payload for $ as compact JSON', () => {
-    expect(renderBody("$input.json('$')", { a: [1, { b: null }], c: 'd' })).toBe('{"a":[1,{"b":null}],"c":"d"}');
+    expect(renderBody("$input.json('$')", { a: [1, { b: null }], c: 'd' })).toBe(
+      '{"a":[1,{"b":null}],"c":"d"}',
+    );
   });
 
   it('returns an empty JSON string for a path that matches nothing, so JSON templates stay valid', () => {
-    expect(renderBody('{"x": $input.json(\'$.nope\'), "y": $input.json(\'$.store.nope.deeper\')}', store)).toBe('{"x": "", "y": ""}');
+    expect(
+      renderBody('{"x": $input.json(\'$.nope\'), "y": $input.json(\'$.store.nope.deeper\')}', store),
+    ).toBe('{"x": "", "y": ""}');
   });
 
   it('returns a JSON list for a wildcard or scan, empty when nothing matches', () => {
-    expect(renderBody("$input.json('$.store.book[*].author')|$input.json('$..nope')", store)).toBe('["Rees","Waugh","Melville"]|[]');
+    expect(renderBody("$input.json('$.store.book[*].author')|$input.json('$..nope')", store)).toBe(
+      '["Rees","Waugh","Melville"]|[]',
+    );
   });
 
   it('treats a payload that is not JSON as one string', () => {
@@ -63,7 +72,7 @@ describe('$input.path', () => {
       ["'$.store.book[0].title'", 'Sayings'],
       ["'$.store.book[-1].title'", 'Moby Dick'],
       [`"$['store']['bicycle']['color']"`, 'red'],
-      ["'$[\"store\"].bicycle[\"price\"]'", '19.95'],
+      ['\'$["store"].bicycle["price"]\'', '19.95'],
       ["'$..author'", '["Rees","Waugh","Melville"]'],
       ["'$.store.book[*].isbn'", '["0-553","0-395"]'],
       ["'$.store.book[1:3].author'", '["Waugh","Melville"]'],
@@ -78,7 +87,9 @@ describe('$input.path', () => {
   });
 
   it('returns the payload string when the payload is not JSON (form posts)', () => {
-    expect(render("#set($tokens = $input.path('$').split('&'))$tokens[1] $tokens.size()", { body: 'a=1&b=2' })).toBe('b=2 2');
+    expect(
+      render("#set($tokens = $input.path('$').split('&'))$tokens[1] $tokens.size()", { body: 'a=1&b=2' }),
+    ).toBe('b=2 2');
   });
 
   it('rejects JSONPath filters, which Gatehouse does not evaluate', () => {
@@ -100,33 +111,43 @@ describe('$input.params', () => {
   });
 
   it('looks a name up in path, then query string, then header (case-insensitive)', () => {
-    expect(render("$input.params('both')|$input.params('x-shared')|$input.params('x-trace')|$input.params('q')|[$input.params('none')]", { params })).toBe(
-      'from-path|from-query|t1|x y|[]',
-    );
+    expect(
+      render(
+        "$input.params('both')|$input.params('x-shared')|$input.params('x-trace')|$input.params('q')|[$input.params('none')]",
+        { params },
+      ),
+    ).toBe('from-path|from-query|t1|x y|[]');
   });
 
   it('reads headers without regard to case through the map', () => {
-    expect(render("$input.params().header.get('x-TRACE')|$input.params().header.accept|$input.params().path.get('ID')", { params })).toBe(
-      't1|application/json|',
-    );
+    expect(
+      render(
+        "$input.params().header.get('x-TRACE')|$input.params().header.accept|$input.params().path.get('ID')",
+        { params },
+      ),
+    ).toBe('t1|application/json|');
   });
 
   it('gives "" for a missing parameter, which is true in #if but has length 0', () => {
-    expect(render("#set($limit = $input.params('limit'))#if($limit && $limit.length() != 0)set#{else}unset#end", { params })).toBe(
-      'unset',
-    );
+    expect(
+      render("#set($limit = $input.params('limit'))#if($limit && $limit.length() != 0)set#{else}unset#end", {
+        params,
+      }),
+    ).toBe('unset');
   });
 });
 
 describe('$util', () => {
   it('escapeJavaScript follows Apache Commons escapeJavaScript', () => {
-    expect(render('$util.escapeJavaScript($input.body)', { body: 'He said "it\'s" \\ / é\t\u0001\u007f😀\n' })).toBe(
-      'He said \\"it\\\'s\\" \\\\ \\/ \\u00E9\\t\\u0001\u007f\\uD83D\\uDE00\\n',
-    );
+    expect(
+      render('$util.escapeJavaScript($input.body)', { body: 'He said "it\'s" \\ / é\t\u0001\u007f😀\n' }),
+    ).toBe('He said \\"it\\\'s\\" \\\\ \\/ \\u00E9\\t\\u0001\u007f\\uD83D\\uDE00\\n');
   });
 
   it('escapeJavaScript with the documented workaround for single quotes', () => {
-    expect(render('$util.escapeJavaScript($input.body).replaceAll("\\\\\'","\'")', { body: "it's" })).toBe("it's");
+    expect(render('$util.escapeJavaScript($input.body).replaceAll("\\\\\'","\'")', { body: "it's" })).toBe(
+      "it's",
+    );
   });
 
   it('urlEncode is form encoding: the documented $util.urlEncode($input.body) of a JSON body', () => {
@@ -149,7 +170,8 @@ describe('$util', () => {
 
   it('parseJson returns native values (the documented errorMessage example)', () => {
     const body = JSON.stringify({ errorMessage: JSON.stringify({ key1: 'var1', key2: { arr: [1, 2, 3] } }) });
-    const template = "#set ($errorMessageObj = $util.parseJson($input.path('$.errorMessage')))\n{\n   \"errorMessageObjKey2ArrVal\" : $errorMessageObj.key2.arr[0]\n}\n";
+    const template =
+      '#set ($errorMessageObj = $util.parseJson($input.path(\'$.errorMessage\')))\n{\n   "errorMessageObjKey2ArrVal" : $errorMessageObj.key2.arr[0]\n}\n';
     expect(render(template, { body })).toBe('{\n   "errorMessageObjKey2ArrVal" : 1\n}\n');
   });
 

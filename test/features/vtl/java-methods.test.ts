@@ -56,9 +56,13 @@ describe('String', () => {
   });
 
   it('matches() must match the whole string', () => {
-    expect(each('#set($s = "abc123")', ['s.matches("[a-z]+\\d+")', 's.matches("[a-z]+")', 's.matches("(?i)ABC\\d{3}")'])).toBe(
-      'true|false|true',
-    );
+    expect(
+      each('#set($s = "abc123")', [
+        's.matches("[a-z]+\\d+")',
+        's.matches("[a-z]+")',
+        's.matches("(?i)ABC\\d{3}")',
+      ]),
+    ).toBe('true|false|true');
   });
 
   it('split() follows Java: trailing empty strings dropped, a limit keeps them', () => {
@@ -85,9 +89,14 @@ describe('String', () => {
   });
 
   it('refuses regular expressions that repeat a repeating group', () => {
-    const error = expectTemplateError(() => render('#set($s = "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa!")$s.matches("(a+)+b")'), 'runtime');
+    const error = expectTemplateError(
+      () => render('#set($s = "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa!")$s.matches("(a+)+b")'),
+      'runtime',
+    );
     expect(error.message).toMatch(/repeats a repeating group/);
-    expect(render('#set($s = "ab,ab")$s.replaceAll("(ab)+", "x") $s.replaceAll("(?:a|b){2}", "y")')).toBe('x,x y,y');
+    expect(render('#set($s = "ab,ab")$s.replaceAll("(ab)+", "x") $s.replaceAll("(?:a|b){2}", "y")')).toBe(
+      'x,x y,y',
+    );
   });
 
   it('treats a method with the wrong argument types as absent', () => {
@@ -177,8 +186,8 @@ describe('Map', () => {
   });
 
   it('keeps insertion order and distinguishes key types', () => {
-    expect(render('#set($m = {})#set($x = $m.put("z", 1))#set($x = $m.put(1, "int"))$m [$m.get("1")] $m.get(1)')).toBe(
-      '{z=1, 1=int} [] int',
-    );
+    expect(
+      render('#set($m = {})#set($x = $m.put("z", 1))#set($x = $m.put(1, "int"))$m [$m.get("1")] $m.get(1)'),
+    ).toBe('{z=1, 1=int} [] int');
   });
 });

@@ -6,7 +6,7 @@ describe('overrides', () => {
   it('captures request header, query string and path overrides', () => {
     const result = renderResult(
       [
-        '#set($context.requestOverride.header.X-Combined = "$input.params(\'h1\')$input.params(\'h2\')")',
+        "#set($context.requestOverride.header.X-Combined = \"$input.params('h1')$input.params('h2')\")",
         '#set($context.requestOverride.querystring.page = 2)',
         '#set($context.requestOverride.path.id = "p-1")',
         'body',
@@ -14,7 +14,11 @@ describe('overrides', () => {
       { params: { path: {}, querystring: {}, header: { h1: 'a', h2: 'b' } } },
     );
     expect(result.output).toBe('body');
-    expect(result.requestOverride).toEqual({ header: { 'X-Combined': 'ab' }, querystring: { page: '2' }, path: { id: 'p-1' } });
+    expect(result.requestOverride).toEqual({
+      header: { 'X-Combined': 'ab' },
+      querystring: { page: '2' },
+      path: { id: 'p-1' },
+    });
     expect(result.responseOverride).toEqual({ header: {} });
   });
 
@@ -30,7 +34,10 @@ describe('overrides', () => {
     const body = '{"errors":[{"key":"GetPetRequest.petId","message":"The value is out of range."}]}';
     const result = renderResult(template, { body });
     expect(result.output).toBe(`${body}\n`);
-    expect(result.responseOverride).toEqual({ status: 400, header: { 'Content-Type': 'application/problem+json' } });
+    expect(result.responseOverride).toEqual({
+      status: 400,
+      header: { 'Content-Type': 'application/problem+json' },
+    });
     expect(renderResult(template, { body: '{"ok":true}' }).responseOverride).toEqual({ header: {} });
   });
 
@@ -41,37 +48,53 @@ describe('overrides', () => {
   });
 
   it('joins a list of values with commas', () => {
-    expect(renderResult('#set($context.requestOverride.header.multi = ["1header", "2header"])').requestOverride.header).toEqual({
+    expect(
+      renderResult('#set($context.requestOverride.header.multi = ["1header", "2header"])').requestOverride
+        .header,
+    ).toEqual({
       multi: '1header,2header',
     });
   });
 
   it('lets the template read back what it set', () => {
-    expect(renderResult('#set($context.responseOverride.header.X = "v")[$context.responseOverride.header.x]').output).toBe('[v]');
+    expect(
+      renderResult('#set($context.responseOverride.header.X = "v")[$context.responseOverride.header.x]')
+        .output,
+    ).toBe('[v]');
   });
 
   it('fails a second write to the same parameter, as AWS documents overrides as final', () => {
     expectTemplateError(
-      () => renderResult('#set($context.requestOverride.header.X-A = "1")#set($context.requestOverride.header.x-a = "2")'),
+      () =>
+        renderResult(
+          '#set($context.requestOverride.header.X-A = "1")#set($context.requestOverride.header.x-a = "2")',
+        ),
       'runtime',
     );
     expectTemplateError(
-      () => renderResult('#set($context.responseOverride.status = 400)#set($context.responseOverride.status = 500)'),
+      () =>
+        renderResult(
+          '#set($context.responseOverride.status = 400)#set($context.responseOverride.status = 500)',
+        ),
       'runtime',
     );
     expectTemplateError(() => renderResult('#set($context.requestOverride.header = {})'), 'runtime');
   });
 
   it('stores a parameter called __proto__ as data', () => {
-    const header = renderResult("#set($context.requestOverride.header['__proto__'] = 'x')").requestOverride.header;
+    const header = renderResult("#set($context.requestOverride.header['__proto__'] = 'x')").requestOverride
+      .header;
     expect(Object.getPrototypeOf(header)).toBe(Object.prototype);
     expect(Object.keys(header)).toEqual(['__proto__']);
   });
 
   it('starts from overrides the gateway passes in $context', () => {
-    const result = renderResult('[$context.requestOverride.header.A]#set($context.responseOverride.header.B = "2")', {
-      context: { requestOverride: { header: { A: '1' } }, responseOverride: { status: 202 } },
-    });
+    const result = renderResult(
+      '[$context.requestOverride.header.A]#set($context.responseOverride.header.B = "2")',
+      {
+        context: { requestOverride: { header: { A: '1' } }, responseOverride: { status: 202 } },
+      },
+    );
     expect(result.output).toBe('[1]');
     expect(result.requestOverride.header).toEqual({ A: '1' });
     expect(result.responseOverride).toEqual({ status: 202, header: { B: '2' } });

@@ -20,14 +20,16 @@ describe('printing values', () => {
   });
 
   it('prints scalars from JSON as Java does', () => {
-    expect(renderBody("$input.path('$.name')|$input.path('$.n')|$input.path('$.price')|$input.path('$.ok')", body)).toBe(
-      'alice|1|249.99|true',
-    );
+    expect(
+      renderBody("$input.path('$.name')|$input.path('$.n')|$input.path('$.price')|$input.path('$.ok')", body),
+    ).toBe('alice|1|249.99|true');
   });
 
   it('prints lists built in the template as Java lists and maps as Java maps', () => {
     expect(render('#set($l = [1, "a", [2, 3], {"k": "v"}])$l')).toBe('[1, a, [2, 3], {k=v}]');
-    expect(render('#set($m = {"a": 1, "b": [1, 2], "c": {"d": true}})$m')).toBe('{a=1, b=[1, 2], c={d=true}}');
+    expect(render('#set($m = {"a": 1, "b": [1, 2], "c": {"d": true}})$m')).toBe(
+      '{a=1, b=[1, 2], c={d=true}}',
+    );
     expect(render('#set($r = [1..4])$r')).toBe('[1, 2, 3, 4]');
   });
 
@@ -38,13 +40,18 @@ describe('printing values', () => {
   });
 
   it('prints doubles like Java: large and small magnitudes in E notation', () => {
-    expect(renderBody("$input.path('$.a') $input.path('$.b') $input.path('$.c')", '{"a":1.5e21,"b":0.0001,"c":-2.5}')).toBe(
-      '1.5E21 1.0E-4 -2.5',
-    );
+    expect(
+      renderBody(
+        "$input.path('$.a') $input.path('$.b') $input.path('$.c')",
+        '{"a":1.5e21,"b":0.0001,"c":-2.5}',
+      ),
+    ).toBe('1.5E21 1.0E-4 -2.5');
   });
 
   it('prints entries and key sets', () => {
-    expect(render('#set($m = {"a": 1, "b": 2})$m.keySet() $m.values() $m.entrySet()')).toBe('[a, b] [1, 2] [a=1, b=2]');
+    expect(render('#set($m = {"a": 1, "b": 2})$m.keySet() $m.values() $m.entrySet()')).toBe(
+      '[a, b] [1, 2] [a=1, b=2]',
+    );
   });
 
   it('prints a self-containing map the way Java does', () => {
@@ -54,7 +61,9 @@ describe('printing values', () => {
 
 describe('missing values', () => {
   it('render as nothing, with or without the quiet form', () => {
-    expect(render('[$missing][$!missing][${missing}][$!{missing}][$missing.deeper.still()]')).toBe('[][][][][]');
+    expect(render('[$missing][$!missing][${missing}][$!{missing}][$missing.deeper.still()]')).toBe(
+      '[][][][][]',
+    );
   });
 
   it('render as nothing for a missing JSON path', () => {
@@ -62,9 +71,11 @@ describe('missing values', () => {
   });
 
   it('equal both $null and the empty string', () => {
-    expect(render('#if($missing == $null)a#end#if($missing == "")b#end#if("" == $missing)c#end#if($missing != "")d#end')).toBe(
-      'abc',
-    );
+    expect(
+      render(
+        '#if($missing == $null)a#end#if($missing == "")b#end#if("" == $missing)c#end#if($missing != "")d#end',
+      ),
+    ).toBe('abc');
   });
 
   it('are false in #if, while an empty string is true (Velocity 1.7)', () => {
@@ -91,15 +102,15 @@ describe('reference syntax', () => {
   });
 
   it('indexes lists and maps with brackets', () => {
-    expect(renderBody("$input.path('$.list')[1] $input.path('$.map')['s'] $input.path('$.list')[3][0]", body)).toBe(
-      'two x y 3',
-    );
+    expect(
+      renderBody("$input.path('$.list')[1] $input.path('$.map')['s'] $input.path('$.list')[3][0]", body),
+    ).toBe('two x y 3');
   });
 
   it('chains methods and properties', () => {
-    expect(renderBody("$input.path('$.map').get('b').get(0).c $input.path('$.name').toUpperCase().length()", body)).toBe(
-      '5 5',
-    );
+    expect(
+      renderBody("$input.path('$.map').get('b').get(0).c $input.path('$.name').toUpperCase().length()", body),
+    ).toBe('5 5');
   });
 });
 
@@ -122,7 +133,9 @@ describe('escaping with a backslash', () => {
 
 describe('string literals', () => {
   it('interpolates double-quoted strings, including directives', () => {
-    expect(render('#set($n = "bob")#set($s = "hi $n, #if($n == \'bob\')known#else new#end")$s')).toBe('hi bob, known');
+    expect(render('#set($n = "bob")#set($s = "hi $n, #if($n == \'bob\')known#else new#end")$s')).toBe(
+      'hi bob, known',
+    );
   });
 
   it('keeps single-quoted strings literal', () => {
@@ -159,14 +172,18 @@ describe('$context and $stageVariables', () => {
 
   it('reads stage variables in all three documented forms', () => {
     const stageVariables = { env: 'dev', 'my-var': 'x' };
-    expect(render("$stageVariables.env $stageVariables['env'] ${stageVariables['env']} $stageVariables.my-var", { stageVariables })).toBe(
-      'dev dev dev x',
-    );
+    expect(
+      render("$stageVariables.env $stageVariables['env'] ${stageVariables['env']} $stageVariables.my-var", {
+        stageVariables,
+      }),
+    ).toBe('dev dev dev x');
   });
 
   it('lets a template iterate stage variables', () => {
-    expect(render('#foreach($k in $stageVariables.keySet())$k=$stageVariables.get($k);#end', { stageVariables: { a: '1', b: '2' } })).toBe(
-      'a=1;b=2;',
-    );
+    expect(
+      render('#foreach($k in $stageVariables.keySet())$k=$stageVariables.get($k);#end', {
+        stageVariables: { a: '1', b: '2' },
+      }),
+    ).toBe('a=1;b=2;');
   });
 });

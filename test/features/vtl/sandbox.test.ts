@@ -63,7 +63,9 @@ describe('sandbox', () => {
     const output = attempt(template);
     if (output !== null) {
       expect(output).not.toContain(CANARY);
-      expect(output).not.toMatch(/function|native code|\[object|process|Runtime|prototype|class /i);
+      expect(output).not.toContain(process.version);
+      expect(output).not.toContain(process.cwd());
+      expect(output).not.toMatch(/native code|\[object [A-Z]|=>/);
     }
   });
 
@@ -75,7 +77,7 @@ describe('sandbox', () => {
 
   it('cannot read or change globals through variables of the same name', () => {
     expect(attempt('#set($__gatehouseCanary = "changed")$__gatehouseCanary')).toBe('changed');
-    expect(attempt('#set($globalThis = {})#set($globalThis.__gatehouseCanary = "changed")')).toBe('');
+    expect(attempt(`#set($globalThis = {})#set($globalThis['__gatehouseCanary'] = "changed")`)).toBe('');
     expect(globals.__gatehouseCanary).toBe(CANARY);
   });
 
@@ -87,14 +89,27 @@ describe('sandbox', () => {
         body,
       ),
     ).toBe('yes yes {polluted=yes}');
-    expect(render("#set($o = $util.parseJson('{\"__proto__\":{\"polluted\":1}}'))$o.keySet()")).toBe('[__proto__]');
-    expect(render("#set($m = {})#set($x = $m.put('__proto__', 1))#set($m['constructor'] = 2)$m")).toBe('{__proto__=1, constructor=2}');
+    expect(render('#set($o = $util.parseJson(\'{"__proto__":{"polluted":1}}\'))$o.keySet()')).toBe(
+      '[__proto__]',
+    );
+    expect(render("#set($m = {})#set($x = $m.put('__proto__', 1))#set($m['constructor'] = 2)$m")).toBe(
+      '{__proto__=1, constructor=2}',
+    );
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
     expect(Object.prototype).not.toHaveProperty('polluted');
   });
 
+  it('does not look regex class names up on a JavaScript object', () => {
+    expect(templateError(() => render("#set($s = 'a')$s.replaceAll('\\p{constructor}', 'x')")).kind).toBe(
+      'runtime',
+    );
+    expect(templateError(() => render("#set($s = 'a')$s.matches('\\p{toString}')")).kind).toBe('runtime');
+  });
+
   it('does not expose inherited members of the maps it is given', () => {
-    expect(render('[$context.toString] [$context.hasOwnProperty] [$stageVariables.constructor]', { context: {} })).toBe('[] [] []');
+    expect(
+      render('[$context.toString] [$context.hasOwnProperty] [$stageVariables.constructor]', { context: {} }),
+    ).toBe('[] [] []');
   });
 
   it('has no #include, #parse or #evaluate to reach files or evaluate strings', () => {
