@@ -42,7 +42,8 @@ export async function startGatewayNode(options: GatewayNodeOptions): Promise<Gat
     });
   });
   const port = (server.address() as AddressInfo).port;
-  const shownHost = !options.host || options.host === '0.0.0.0' || options.host === '::' ? '127.0.0.1' : options.host;
+  const shownHost =
+    !options.host || options.host === '0.0.0.0' || options.host === '::' ? '127.0.0.1' : options.host;
 
   let stopping: Promise<void> | undefined;
   const stop = () =>

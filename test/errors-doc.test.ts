@@ -6,7 +6,7 @@ import { GATEWAY_RESPONSE_TYPES } from '../src/dataplane/gateway-responses.js';
 
 const doc = readFileSync(new URL('../docs/errors.md', import.meta.url), 'utf8');
 const rows = new Map(
-  [...doc.matchAll(/^\| ([A-Z][A-Z0-9_]+) \| (\d{3}) \| ([^|]+) \| ([A-Za-z]+) \|$/gm)].map((m) => [
+  [...doc.matchAll(/^\|\s*([A-Z][A-Z0-9_]+)\s*\|\s*(\d{3})\s*\|\s*([^|]+?)\s*\|\s*([A-Za-z]+)\s*\|$/gm)].map((m) => [
     m[1]!,
     { status: Number(m[2]), message: m[3]!.trim(), errorType: m[4]! },
   ]),
@@ -18,7 +18,14 @@ describe('docs/errors.md', () => {
     expect(rows.size).toBe(21);
   });
 
-  it.each(Object.entries(GATEWAY_RESPONSE_TYPES))('documents %s as the catalogue defines it', (type, entry) => {
-    expect(rows.get(type)).toEqual({ status: entry.status, message: entry.message ?? 'null', errorType: entry.errorType });
-  });
+  it.each(Object.entries(GATEWAY_RESPONSE_TYPES))(
+    'documents %s as the catalogue defines it',
+    (type, entry) => {
+      expect(rows.get(type)).toEqual({
+        status: entry.status,
+        message: entry.message ?? 'null',
+        errorType: entry.errorType,
+      });
+    },
+  );
 });

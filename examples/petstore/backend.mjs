@@ -16,7 +16,8 @@ function send(res, status, body) {
 function handle(req, res) {
   const url = new URL(req.url ?? '/', 'http://backend');
   const parts = url.pathname.split('/').filter(Boolean);
-  if (parts[0] !== 'pets') return send(res, 200, { echo: { method: req.method, path: url.pathname, query: url.search } });
+  if (parts[0] !== 'pets')
+    return send(res, 200, { echo: { method: req.method, path: url.pathname, query: url.search } });
   if (parts.length === 1 && req.method === 'GET') return send(res, 200, [...pets.values()]);
   if (parts.length === 1 && req.method === 'POST') {
     let body = '';
@@ -41,7 +42,10 @@ export function startBackend(port = 0) {
   const server = createServer(handle);
   return new Promise((resolve) => {
     server.listen(port, '127.0.0.1', () => {
-      resolve({ port: server.address().port, close: () => new Promise((done) => server.close(() => done())) });
+      resolve({
+        port: server.address().port,
+        close: () => new Promise((done) => server.close(() => done())),
+      });
     });
   });
 }

@@ -1,5 +1,4 @@
 // CLI commands that read or change the configuration: import, deploy, export, ls.
-import { writeFile } from 'node:fs/promises';
 import { apiIdOf, DEFAULT_STAGE, type Api } from '../model/api.js';
 import { deploy, parseVariables } from '../controlplane/deployments.js';
 import { exportOpenApi, serializeDocument } from '../openapi/export.js';
@@ -70,7 +69,8 @@ export async function runExport(
     const stage = await store.getStage(apiId, opts.stage);
     if (!stage?.deploymentId) throw new Error(`API ${apiId} has no deployed stage ${opts.stage}`);
     const deployment = await store.getDeployment(apiId, stage.deploymentId);
-    if (!deployment) throw new Error(`stage ${opts.stage} points at missing deployment ${stage.deploymentId}`);
+    if (!deployment)
+      throw new Error(`stage ${opts.stage} points at missing deployment ${stage.deploymentId}`);
     return deployment.api;
   });
   const document = exportOpenApi(api, opts.stage === undefined ? {} : { stageName: opts.stage });
@@ -89,7 +89,9 @@ export async function runList(opts: { port: number; data: string }): Promise<voi
       process.stdout.write(`${apiId}  ${api.protocolType.padEnd(4)}  ${api.name}\n`);
       for (const stage of await store.listStages(apiId)) {
         const deployed = stage.deploymentId ? `deployment ${stage.deploymentId}` : 'not deployed';
-        process.stdout.write(`    ${stage.stageName.padEnd(12)} ${deployed.padEnd(20)} ${invokeUrl(apiId, stage.stageName, opts.port)}\n`);
+        process.stdout.write(
+          `    ${stage.stageName.padEnd(12)} ${deployed.padEnd(20)} ${invokeUrl(apiId, stage.stageName, opts.port)}\n`,
+        );
       }
     }
   });

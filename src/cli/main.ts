@@ -10,7 +10,8 @@ const DEFAULT_DATA_DIR = '.gatehouse';
 
 function port(value: string): number {
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new InvalidArgumentError('must be a port number (0-65535)');
+  if (!Number.isInteger(n) || n < 0 || n > 65535)
+    throw new InvalidArgumentError('must be a port number (0-65535)');
   return n;
 }
 
@@ -49,8 +50,9 @@ export function buildProgram(): Command {
     .option('--variables <k=v,...>', 'stage variables, merged over the existing ones')
     .option('--description <text>', 'deployment description')
     .addOption(dataOption())
-    .action((apiId: string, opts: { stage: string; variables?: string; description?: string; data: string }) =>
-      runDeploy(apiId, opts),
+    .action(
+      (apiId: string, opts: { stage: string; variables?: string; description?: string; data: string }) =>
+        runDeploy(apiId, opts),
     );
 
   program
@@ -60,7 +62,9 @@ export function buildProgram(): Command {
     .option('--stage <name>', "export the stage's deployed snapshot rather than the current API")
     .addOption(new Option('--format <format>', 'output format').choices(['json', 'yaml']).default('yaml'))
     .addOption(dataOption())
-    .action((apiId: string, opts: { stage?: string; format: 'json' | 'yaml'; data: string }) => runExport(apiId, opts));
+    .action((apiId: string, opts: { stage?: string; format: 'json' | 'yaml'; data: string }) =>
+      runExport(apiId, opts),
+    );
 
   program
     .command('ls')
@@ -82,7 +86,14 @@ export function buildProgram(): Command {
     .action(
       (
         apiId: string,
-        o: { origin?: string; headers?: string; methods?: string; paths?: string; deploy?: string; data: string },
+        o: {
+          origin?: string;
+          headers?: string;
+          methods?: string;
+          paths?: string;
+          deploy?: string;
+          data: string;
+        },
       ) =>
         runEnableCors(apiId, {
           data: o.data,

@@ -14,7 +14,10 @@ import { invokeUrl } from './config-commands.js';
 
 export async function runServe(opts: { port: number; host: string; data: string }): Promise<void> {
   const store = SqliteConfigStore.open(opts.data);
-  const node = await listen(() => startGatewayNode({ store, port: opts.port, host: opts.host, log: jsonLog() }), opts.port);
+  const node = await listen(
+    () => startGatewayNode({ store, port: opts.port, host: opts.host, log: jsonLog() }),
+    opts.port,
+  );
   const stages = [...node.registry.list().values()].reduce((n, api) => n + api.stages.size, 0);
   process.stdout.write(`gatehouse serving ${stages} stage(s) on ${node.url} (data: ${opts.data})\n`);
   stopOnSignal(node, () => store.close());
@@ -41,7 +44,8 @@ async function listen(start: () => Promise<GatewayNode>, port: number): Promise<
   try {
     return await start();
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') throw new Error(`port ${port} is in use; choose another with --port`);
+    if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE')
+      throw new Error(`port ${port} is in use; choose another with --port`, { cause: error });
     throw error;
   }
 }
@@ -60,10 +64,17 @@ export async function runExample(opts: { port: number }): Promise<void> {
     const { api } = importOpenApi(await loadDocument(join(EXAMPLES, file)));
     await store.createApi(api);
     const stageName = api.protocolType === 'REST' ? 'dev' : '$default';
-    await deploy(store, { apiId: apiIdOf(api), stageName, variables: { backend: `127.0.0.1:${backend.port}` } });
+    await deploy(store, {
+      apiId: apiIdOf(api),
+      stageName,
+      variables: { backend: `127.0.0.1:${backend.port}` },
+    });
     deployed.push({ name: api.name, kind: api.protocolType, apiId: apiIdOf(api), stageName });
   }
-  const node = await listen(() => startGatewayNode({ store, port: opts.port, host: '127.0.0.1', log: jsonLog() }), opts.port);
+  const node = await listen(
+    () => startGatewayNode({ store, port: opts.port, host: '127.0.0.1', log: jsonLog() }),
+    opts.port,
+  );
   const [rest, http] = deployed.map((api) => invokeUrl(api.apiId, api.stageName, node.port));
   process.stdout.write(
     [

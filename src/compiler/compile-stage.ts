@@ -22,7 +22,7 @@ import { mockIntegration } from '../dataplane/integrations/mock.js';
 import { compileRequestParameters } from '../dataplane/integrations/request-parameters.js';
 import type { UpstreamPools } from '../dataplane/integrations/upstream-pools.js';
 import { StageRouter } from '../dataplane/router.js';
-import { compileCors, type CorsConfiguration } from '../features/cors/index.js';
+import { compileCors } from '../features/cors/index.js';
 import { compileRequestValidation } from '../features/validation/index.js';
 import { compileGatewayResponses } from '../features/gateway-responses/index.js';
 import { compileCompression } from '../features/compression/index.js';
@@ -77,7 +77,7 @@ export function compileStage(deployment: Deployment, stage: Stage, options: Comp
   if (api.protocolType === 'HTTP' && api.corsConfiguration) {
     // The gateway answers preflights itself, before any route or authorizer, and its CORS
     // headers replace the backend's on every response, errors included.
-    const cors = compileCors(api.corsConfiguration as CorsConfiguration);
+    const cors = compileCors(api.corsConfiguration);
     steps.beforeRouting = [(ctx) => cors.preflight(ctx)];
     steps.finally = [(ctx, response) => cors.decorate(ctx, response)];
   }

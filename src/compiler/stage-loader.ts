@@ -5,7 +5,7 @@ import type { Deployment, Stage } from '../model/api.js';
 import type { ConfigStore } from '../store/config-store.js';
 import type { CompiledStage } from '../dataplane/compiled-stage.js';
 import type { UpstreamPools } from '../dataplane/integrations/upstream-pools.js';
-import type { ApiStages, StageRegistry } from '../dataplane/stage-registry.js';
+import type { StageRegistry } from '../dataplane/stage-registry.js';
 import { compileStage } from './compile-stage.js';
 
 interface Compiled {
@@ -31,7 +31,9 @@ export class StageLoader {
   async start(): Promise<void> {
     await this.reload();
     this.unwatch = this.store.watch(() => {
-      this.reload().catch((error: unknown) => this.log('reloading configuration failed', { error: String(error) }));
+      this.reload().catch((error: unknown) =>
+        this.log('reloading configuration failed', { error: String(error) }),
+      );
     });
   }
 
@@ -60,7 +62,9 @@ export class StageLoader {
 
   private async loadOnce(): Promise<void> {
     const [apis, stages] = await Promise.all([this.store.listApis(), this.store.listStages()]);
-    const protocols = new Map(apis.map((api) => [api.protocolType === 'REST' ? api.id : api.apiId, api.protocolType]));
+    const protocols = new Map(
+      apis.map((api) => [api.protocolType === 'REST' ? api.id : api.apiId, api.protocolType]),
+    );
     const next = new Map<string, { protocol: 'REST' | 'HTTP'; stages: Map<string, CompiledStage> }>();
     const seen = new Set<string>();
     for (const stage of stages) {
@@ -77,7 +81,7 @@ export class StageLoader {
     // Keep only the deployments some stage still points at.
     const inUse = new Set(stages.map((stage) => `${stage.apiId}/${stage.deploymentId ?? ''}`));
     for (const key of this.deployments.keys()) if (!inUse.has(key)) this.deployments.delete(key);
-    this.registry.replace(next as Map<string, ApiStages>);
+    this.registry.replace(next);
   }
 
   private async compiledFor(stage: Stage, deploymentId: string): Promise<CompiledStage | undefined> {
@@ -87,7 +91,11 @@ export class StageLoader {
     if (cached?.fingerprint === fingerprint) return cached.stage;
     const deployment = await this.deployment(stage.apiId, deploymentId);
     if (!deployment) {
-      this.log('stage points at a missing deployment', { apiId: stage.apiId, stage: stage.stageName, deploymentId });
+      this.log('stage points at a missing deployment', {
+        apiId: stage.apiId,
+        stage: stage.stageName,
+        deploymentId,
+      });
       return undefined;
     }
     const compiled = compileStage(deployment, stage, {

@@ -8,10 +8,15 @@ import type { Integration } from './integrations/http-proxy.js';
 import type { StageRouter } from './router.js';
 
 /** A request-side step: may answer early by returning a response, or raise a GatewayError. */
-export type RequestStep = (ctx: RequestContext) => MethodResponse | undefined | Promise<MethodResponse | undefined>;
+export type RequestStep = (
+  ctx: RequestContext,
+) => MethodResponse | undefined | Promise<MethodResponse | undefined>;
 
 /** A response-side step: reshapes the response; response steps run in reverse order of request steps. */
-export type ResponseStep = (ctx: RequestContext, response: MethodResponse) => MethodResponse | Promise<MethodResponse>;
+export type ResponseStep = (
+  ctx: RequestContext,
+  response: MethodResponse,
+) => MethodResponse | Promise<MethodResponse>;
 
 /** Turns a gateway response type into the API's response for it. */
 export type ErrorRenderer = (ctx: RequestContext, error: GatewayError) => MethodResponse;
@@ -97,7 +102,10 @@ export class CompiledStage {
       }
     }
     const match = this.router.match(ctx.method, ctx.path);
-    if (!match) throw new GatewayError(this.protocol === 'REST' ? 'MISSING_AUTHENTICATION_TOKEN' : 'RESOURCE_NOT_FOUND');
+    if (!match)
+      throw new GatewayError(
+        this.protocol === 'REST' ? 'MISSING_AUTHENTICATION_TOKEN' : 'RESOURCE_NOT_FOUND',
+      );
     const route = match.target;
     ctx.resourceId = route.resourceId;
     ctx.resourcePath = route.resourcePath;

@@ -15,7 +15,11 @@ export const GATEWAY_RESPONSE_TYPES = {
     errorType: 'AuthorizerConfigurationException',
   },
   AUTHORIZER_FAILURE: { status: 500, message: null, errorType: 'AuthorizerFailureException' },
-  BAD_REQUEST_PARAMETERS: { status: 400, message: 'Bad request parameters', errorType: 'BadRequestException' },
+  BAD_REQUEST_PARAMETERS: {
+    status: 400,
+    message: 'Bad request parameters',
+    errorType: 'BadRequestException',
+  },
   BAD_REQUEST_BODY: { status: 400, message: 'Invalid request body', errorType: 'BadRequestException' },
   DEFAULT_4XX: { status: 400, message: 'Bad Request', errorType: 'BadRequestException' },
   DEFAULT_5XX: { status: 500, message: 'Internal server error', errorType: 'InternalServerErrorException' },
@@ -42,7 +46,11 @@ export const GATEWAY_RESPONSE_TYPES = {
   RESOURCE_NOT_FOUND: { status: 404, message: 'Not Found', errorType: 'ResourceNotFoundException' },
   THROTTLED: { status: 429, message: 'Too Many Requests', errorType: 'TooManyRequestsException' },
   UNAUTHORIZED: { status: 401, message: 'Unauthorized', errorType: 'UnauthorizedException' },
-  UNSUPPORTED_MEDIA_TYPE: { status: 415, message: 'Unsupported Media Type', errorType: 'BadRequestException' },
+  UNSUPPORTED_MEDIA_TYPE: {
+    status: 415,
+    message: 'Unsupported Media Type',
+    errorType: 'BadRequestException',
+  },
   WAF_FILTERED: { status: 403, message: 'Forbidden', errorType: 'WafFilteredException' },
 } as const satisfies Record<string, { status: number; message: string | null; errorType: string }>;
 
@@ -85,7 +93,11 @@ export function renderGatewayError(protocol: 'REST' | 'HTTP', error: GatewayErro
 
 // HTTP APIs answer "Not Found" for an unmatched route, "Internal Server Error" (capitalised)
 // for failures and "Service Unavailable" for an integration timeout; no x-amzn-ErrorType.
-function renderHttpApiError(type: GatewayResponseType, status: number, message: string | null): RenderedError {
+function renderHttpApiError(
+  type: GatewayResponseType,
+  status: number,
+  message: string | null,
+): RenderedError {
   let body: string;
   switch (type) {
     case 'MISSING_AUTHENTICATION_TOKEN':

@@ -3,7 +3,13 @@
 // Bad input (malformed URLs, garbage on the socket, oversized or slow requests) never
 // reaches a stage and never crashes the process.
 import { randomBytes, randomUUID } from 'node:crypto';
-import { createServer, STATUS_CODES, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import {
+  createServer,
+  STATUS_CODES,
+  type IncomingMessage,
+  type Server,
+  type ServerResponse,
+} from 'node:http';
 import type { Socket } from 'node:net';
 import { pipeline } from 'node:stream';
 import { RequestContext, type MethodResponse } from './context.js';
@@ -41,11 +47,17 @@ export function createGatewayServer(options: ListenerOptions): Server {
       });
     },
   );
-  server.on('clientError', (error: NodeJS.ErrnoException, socket: Socket) => answerClientError(error, socket));
+  server.on('clientError', (error: NodeJS.ErrnoException, socket: Socket) =>
+    answerClientError(error, socket),
+  );
   return server;
 }
 
-async function handleRequest(options: ListenerOptions, req: IncomingMessage, res: ServerResponse): Promise<void> {
+async function handleRequest(
+  options: ListenerOptions,
+  req: IncomingMessage,
+  res: ServerResponse,
+): Promise<void> {
   const requestId = randomUUID();
   const requestTimeEpoch = Date.now();
   let protocol: 'REST' | 'HTTP' = 'REST';
@@ -55,8 +67,12 @@ async function handleRequest(options: ListenerOptions, req: IncomingMessage, res
     const queryStart = url.indexOf('?');
     const fragmentStart = url.indexOf('#');
     let rawPath = queryStart === -1 ? url : url.slice(0, queryStart);
-    if (fragmentStart !== -1 && (queryStart === -1 || fragmentStart < queryStart)) rawPath = url.slice(0, fragmentStart);
-    const rawQuery = queryStart === -1 ? '' : url.slice(queryStart + 1, fragmentStart > queryStart ? fragmentStart : undefined);
+    if (fragmentStart !== -1 && (queryStart === -1 || fragmentStart < queryStart))
+      rawPath = url.slice(0, fragmentStart);
+    const rawQuery =
+      queryStart === -1
+        ? ''
+        : url.slice(queryStart + 1, fragmentStart > queryStart ? fragmentStart : undefined);
     if (!rawPath.startsWith('/') || MALFORMED_PERCENT.test(rawPath)) {
       throw new GatewayError('DEFAULT_4XX', 'Bad Request');
     }
@@ -67,7 +83,8 @@ async function handleRequest(options: ListenerOptions, req: IncomingMessage, res
     else res.setHeader('apigw-requestid', requestId);
 
     const length = req.headers['content-length'];
-    if (length !== undefined && Number(length) > MAX_REQUEST_BODY_BYTES) throw new GatewayError('REQUEST_TOO_LARGE');
+    if (length !== undefined && Number(length) > MAX_REQUEST_BODY_BYTES)
+      throw new GatewayError('REQUEST_TOO_LARGE');
 
     const ctx = new RequestContext(
       requestId,
@@ -88,14 +105,21 @@ async function handleRequest(options: ListenerOptions, req: IncomingMessage, res
 
 const MALFORMED_PERCENT = /%(?![0-9A-Fa-f]{2})/;
 
-function writeResponse(req: IncomingMessage, res: ServerResponse, response: MethodResponse, options: ListenerOptions): void {
+function writeResponse(
+  req: IncomingMessage,
+  res: ServerResponse,
+  response: MethodResponse,
+  options: ListenerOptions,
+): void {
   if (res.headersSent || res.destroyed) return;
   if (response.statusCode === 413) closeAfterAnswer(req, res);
   const { body } = response;
   if (body === null || Buffer.isBuffer(body)) {
     // 204 and 304 carry no body and, per RFC 9110, no Content-Length for one.
     const bodyless = response.statusCode === 204 || response.statusCode === 304;
-    const headers = bodyless ? response.headers : { ...response.headers, 'content-length': String(body?.length ?? 0) };
+    const headers = bodyless
+      ? response.headers
+      : { ...response.headers, 'content-length': String(body?.length ?? 0) };
     res.writeHead(response.statusCode, headers);
     res.end(bodyless ? undefined : body);
     return;
@@ -128,11 +152,18 @@ function writeError(
     gatewayError = error;
   } else {
     // A bug, not a client problem: log it, and tell the client no more than AWS would.
-    options.log('request failed', { error: error instanceof Error ? (error.stack ?? error.message) : String(error) });
+    options.log('request failed', {
+      error: error instanceof Error ? (error.stack ?? error.message) : String(error),
+    });
     gatewayError = new GatewayError('DEFAULT_5XX');
   }
   const rendered = renderGatewayError(protocol, gatewayError);
-  writeResponse(req, res, { statusCode: rendered.status, headers: rendered.headers, body: Buffer.from(rendered.body) }, options);
+  writeResponse(
+    req,
+    res,
+    { statusCode: rendered.status, headers: rendered.headers, body: Buffer.from(rendered.body) },
+    options,
+  );
 }
 
 /**

@@ -23,14 +23,18 @@ interface Entry<T> {
 }
 
 export class StageRouter<T> {
-  private readonly tree = FindMyWay({ ignoreTrailingSlash: true, maxParamLength: 10_240, caseSensitive: true });
+  private readonly tree = FindMyWay({
+    ignoreTrailingSlash: true,
+    maxParamLength: 10_240,
+    caseSensitive: true,
+  });
   private readonly pending = new Map<string, Map<string, Entry<T>>>();
   private defaultRoute: Entry<T> | undefined;
 
   /** `method` is an HTTP method or ANY; `path` is in API Gateway's form, e.g. `/pets/{id}`. */
   add(method: string, path: string, target: T): void {
     let byMethod = this.pending.get(path);
-    if (!byMethod) this.pending.set(path, (byMethod = new Map()));
+    if (!byMethod) this.pending.set(path, (byMethod = new Map<string, Entry<T>>()));
     byMethod.set(method, { target, slots: slotsOf(path) });
   }
 
@@ -47,7 +51,8 @@ export class StageRouter<T> {
       }
       const any = byMethod.get('ANY');
       if (any) {
-        for (const method of HTTP_METHODS) if (!byMethod.has(method)) this.tree.on(method, pattern, noop, any);
+        for (const method of HTTP_METHODS)
+          if (!byMethod.has(method)) this.tree.on(method, pattern, noop, any);
       }
     }
     this.pending.clear();
@@ -62,7 +67,9 @@ export class StageRouter<T> {
     if (entry.slots.length > 0) {
       const segments = path.split('/');
       for (const slot of entry.slots) {
-        const value = slot.greedy ? segments.slice(slot.index).join('/').replace(/\/+$/, '') : segments[slot.index];
+        const value = slot.greedy
+          ? segments.slice(slot.index).join('/').replace(/\/+$/, '')
+          : segments[slot.index];
         // `{proxy+}` needs at least one character, as on AWS.
         if (value === undefined || value === '') return found ? this.matchDefault() : undefined;
         rawParameters[slot.name] = value;

@@ -56,7 +56,9 @@ export class StageRegistry {
     if (fallback) return { stage: fallback, path: rest };
     throw new UnresolvedError(
       api.protocol,
-      api.protocol === 'REST' ? new GatewayError('ACCESS_DENIED', 'Forbidden') : new GatewayError('RESOURCE_NOT_FOUND'),
+      api.protocol === 'REST'
+        ? new GatewayError('ACCESS_DENIED', 'Forbidden')
+        : new GatewayError('RESOURCE_NOT_FOUND'),
     );
   }
 }

@@ -24,9 +24,13 @@ export const DeploymentSchema = Type.Object({
 export type Deployment = Static<typeof DeploymentSchema>;
 
 /** AWS: at most 100 variables, keys [A-Za-z0-9_]{1,64}, values up to 512 characters. */
-export const StageVariablesSchema = Type.Record(Type.String({ pattern: '^[A-Za-z0-9_]{1,64}$' }), Type.String({ maxLength: 512 }), {
-  maxProperties: 100,
-});
+export const StageVariablesSchema = Type.Record(
+  Type.String({ pattern: '^[A-Za-z0-9_]{1,64}$' }),
+  Type.String({ maxLength: 512 }),
+  {
+    maxProperties: 100,
+  },
+);
 
 export const StageSchema = Type.Object({
   apiId: Type.String({ minLength: 1 }),

@@ -17,7 +17,6 @@ export const DEFAULT_REST_TIMEOUT_MS = 29_000;
 export const MIN_TIMEOUT_MS = 50;
 export const MAX_TIMEOUT_MS = 900_000;
 
-
 export const IntegrationResponseSchema = Type.Object({
   statusCode: Type.String({ pattern: '^[1-5][0-9][0-9]$' }),
   selectionPattern: Type.Optional(Type.String()),

@@ -56,7 +56,11 @@ export function problemsOf(schema: TSchema, value: unknown, prefix = ''): string
   return validate(value) ? [] : summarize(validate.errors ?? [], prefix);
 }
 
-export function assertValid<T extends TSchema>(schema: T, value: unknown, prefix = ''): asserts value is Static<T> {
+export function assertValid<T extends TSchema>(
+  schema: T,
+  value: unknown,
+  prefix = '',
+): asserts value is Static<T> {
   const problems = problemsOf(schema, value, prefix);
   if (problems.length > 0) throw new ModelValidationError(problems);
 }

@@ -7,7 +7,6 @@ import { HttpIntegrationDocSchema, type HttpIntegrationDoc } from './document-sc
 import type { ImportContext } from './import-context.js';
 import type { ImportedIntegration } from './import-rest-integration.js';
 import { integrationRuleProblems, normalizeIntegrationDoc } from './integration-doc.js';
-import { pointer } from './pointer.js';
 import { isObject, nonEmpty, omit, optional } from './values.js';
 
 const KNOWN_KEYS = Object.keys(HttpIntegrationDocSchema.properties);

@@ -114,10 +114,15 @@ describe('HTTP_PROXY', () => {
   });
 
   it('streams a large request body to the endpoint and a large response back', async () => {
-    const url = serveRest({ 'POST /upload': httpProxy(`${upstream.origin}/upload`), 'GET /stream': httpProxy(`${upstream.origin}/stream`) });
-    const body = Readable.from((function* () {
-      for (let i = 0; i < 64; i++) yield Buffer.alloc(64 * 1024, i);
-    })());
+    const url = serveRest({
+      'POST /upload': httpProxy(`${upstream.origin}/upload`),
+      'GET /stream': httpProxy(`${upstream.origin}/stream`),
+    });
+    const body = Readable.from(
+      (function* () {
+        for (let i = 0; i < 64; i++) yield Buffer.alloc(64 * 1024, i);
+      })(),
+    );
     const up = await request(url('/upload'), { method: 'POST', body });
     expect(((await up.body.json()) as Echo).length).toBe(64 * 64 * 1024);
     const down = await request(url('/stream'));
@@ -127,9 +132,11 @@ describe('HTTP_PROXY', () => {
   });
 
   it('passes the endpoint status through unchanged', async () => {
-    const url = serveRest({ 'GET /s/{code}': httpProxy(`${upstream.origin}/status/{code}`, {
-      requestParameters: { 'integration.request.path.code': 'method.request.path.code' },
-    }) });
+    const url = serveRest({
+      'GET /s/{code}': httpProxy(`${upstream.origin}/status/{code}`, {
+        requestParameters: { 'integration.request.path.code': 'method.request.path.code' },
+      }),
+    });
     const r = await request(url('/s/418'));
     expect(r.statusCode).toBe(418);
     expect(await r.body.text()).toBe('status 418');
@@ -205,7 +212,9 @@ describe('HTTP (non-proxy)', () => {
   });
 
   it('turns an endpoint 400 into 200 when only a default 200 response exists, as AWS does', async () => {
-    const url = serveRest({ 'GET /s/{code}': http(`${upstream.origin}/status/{code}`, { '200': { statusCode: '200' } }) });
+    const url = serveRest({
+      'GET /s/{code}': http(`${upstream.origin}/status/{code}`, { '200': { statusCode: '200' } }),
+    });
     const r = await request(url('/s/400'));
     expect(r.statusCode).toBe(200);
     expect(await r.body.text()).toBe('status 400');
@@ -213,7 +222,9 @@ describe('HTTP (non-proxy)', () => {
 
   it('answers 500 when no integration response matches and none is the default', async () => {
     const url = serveRest({
-      'GET /s/{code}': http(`${upstream.origin}/status/{code}`, { '200': { statusCode: '200', selectionPattern: '2\\d{2}' } }),
+      'GET /s/{code}': http(`${upstream.origin}/status/{code}`, {
+        '200': { statusCode: '200', selectionPattern: '2\\d{2}' },
+      }),
     });
     const r = await request(url('/s/404'));
     expect(r.statusCode).toBe(500);

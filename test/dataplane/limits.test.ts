@@ -13,9 +13,11 @@ let url: (path: string) => string;
 beforeAll(async () => {
   gateway = await startTestGateway();
   upstream = await startUpstream();
-  const api = restApi({ 'ANY /{proxy+}': httpProxy(`${upstream.origin}/{proxy}`, {
-    requestParameters: { 'integration.request.path.proxy': 'method.request.path.proxy' },
-  }) });
+  const api = restApi({
+    'ANY /{proxy+}': httpProxy(`${upstream.origin}/{proxy}`, {
+      requestParameters: { 'integration.request.path.proxy': 'method.request.path.proxy' },
+    }),
+  });
   const d = deploymentOf(api);
   gateway.serve([[d, stageOf(d, 'test')]]);
   url = (path) => gateway.invokeUrl(api.id, 'test', path);
@@ -26,7 +28,10 @@ afterAll(async () => {
 });
 
 /** Sends raw bytes and returns everything the gateway answers until it closes or goes quiet. */
-function raw(bytes: string | Buffer, { end = true, quietMs = 2_000, port = gateway.port } = {}): Promise<string> {
+function raw(
+  bytes: string | Buffer,
+  { end = true, quietMs = 2_000, port = gateway.port } = {},
+): Promise<string> {
   return new Promise((resolve, reject) => {
     const socket = connect(port, '127.0.0.1');
     let answer = '';
@@ -58,12 +63,14 @@ describe('limits and bad input', () => {
 
   it('answers 413 for a chunked body that grows past 10 MB while streaming', async () => {
     const chunk = Buffer.alloc(1024 * 1024, 1);
-    const body = Readable.from((function* () {
-      for (let i = 0; i < 11; i++) yield chunk;
-    })());
+    const body = Readable.from(
+      (function* () {
+        for (let i = 0; i < 11; i++) yield chunk;
+      })(),
+    );
     const r = await request(url('/upload'), { method: 'POST', body }).catch((error: unknown) => error);
     // The gateway either answers 413 or cuts the connection; it never forwards 11 MB.
-    console.log("CHUNKED", r instanceof Error ? String(r) : (r as {statusCode:number}).statusCode);
+    console.log('CHUNKED', r instanceof Error ? String(r) : (r as { statusCode: number }).statusCode);
     if (!(r instanceof Error)) {
       expect((r as { statusCode: number }).statusCode).toBe(413);
     }
@@ -109,14 +116,26 @@ describe('limits and bad input', () => {
   });
 
   it('drops a client that sends its headers too slowly', async () => {
-    const strict = await startTestGateway({ headersTimeoutMs: 300, requestTimeoutMs: 600, connectionsCheckingIntervalMs: 100 });
-    const answer = await raw('GET / HTTP/1.1\r\nhost: x\r\n', { end: false, quietMs: 8_000, port: strict.port });
+    const strict = await startTestGateway({
+      headersTimeoutMs: 300,
+      requestTimeoutMs: 600,
+      connectionsCheckingIntervalMs: 100,
+    });
+    const answer = await raw('GET / HTTP/1.1\r\nhost: x\r\n', {
+      end: false,
+      quietMs: 8_000,
+      port: strict.port,
+    });
     expect(answer).toMatch(/^HTTP\/1.1 408 /);
     await strict.close();
   });
 
   it('drops a client that sends its body too slowly', async () => {
-    const strict = await startTestGateway({ headersTimeoutMs: 300, requestTimeoutMs: 600, connectionsCheckingIntervalMs: 100 });
+    const strict = await startTestGateway({
+      headersTimeoutMs: 300,
+      requestTimeoutMs: 600,
+      connectionsCheckingIntervalMs: 100,
+    });
     const api = restApi({ 'POST /slow-body': httpProxy(`${upstream.origin}/x`) });
     const d = deploymentOf(api);
     strict.serve([[d, stageOf(d, 'test')]]);

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { request } from 'undici';
-import { deploymentOf, httpApi, httpProxy, mock, restApi, stageOf } from '../helpers/apis.js';
+import { deploymentOf, httpApi, mock, restApi, stageOf } from '../helpers/apis.js';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
 import { startUpstream, type Upstream } from '../helpers/upstream.js';
 
@@ -8,7 +8,10 @@ let gateway: TestGateway;
 let upstream: Upstream;
 
 async function call(url: string, init: { method?: string; headers?: Record<string, string> } = {}) {
-  const response = await request(url, { method: (init.method ?? 'GET') as 'GET', headers: init.headers ?? {} });
+  const response = await request(url, {
+    method: (init.method ?? 'GET') as 'GET',
+    headers: init.headers ?? {},
+  });
   const text = await response.body.text();
   return { status: response.statusCode, headers: response.headers, text };
 }
@@ -84,7 +87,9 @@ describe('REST API routing', () => {
       headers: { host: `${rest.id}.execute-api.us-east-1.amazonaws.com` },
     });
     expect(routeOf(r.text)).toBe('pets');
-    const other = await call(`${gateway.url}/prod/pets`, { headers: { host: `${rest.id}.execute-api.localhost:9` } });
+    const other = await call(`${gateway.url}/prod/pets`, {
+      headers: { host: `${rest.id}.execute-api.localhost:9` },
+    });
     expect(routeOf(other.text)).toBe('pets');
   });
 

@@ -27,9 +27,7 @@ paths:
         uri: http://\${stageVariables.backend}/animals/{petId}
         requestParameters:
           integration.request.path.petId: method.request.path.petId
-      x-amazon-apigateway-request-validator: all
-x-amazon-apigateway-request-validators:
-  all: { validateRequestBody: true, validateRequestParameters: true }
+x-amazon-apigateway-api-key-source: AUTHORIZER
 `;
 
 beforeAll(async () => {
@@ -44,7 +42,16 @@ afterAll(async () => {
 
 describe('gatehouse CLI', () => {
   it('has --help on every command', async () => {
-    for (const command of [[], ['serve'], ['import'], ['deploy'], ['export'], ['ls'], ['cors'], ['example']]) {
+    for (const command of [
+      [],
+      ['serve'],
+      ['import'],
+      ['deploy'],
+      ['export'],
+      ['ls'],
+      ['cors'],
+      ['example'],
+    ]) {
       const r = await runCli([...command, '--help']);
       expect(r.code).toBe(0);
       expect(r.stdout).toMatch(/^Usage: gatehouse/);
@@ -91,7 +98,7 @@ describe('gatehouse CLI', () => {
       ...data(),
     ]);
     expect(imported.code).toBe(0);
-    expect(imported.stderr).toMatch(/warning: .*request-validator.*not yet enforced/);
+    expect(imported.stderr).toMatch(/warning: \/x-amazon-apigateway-api-key-source: .*not yet enforced/);
     const apiId = imported.stdout.trim().split('\n').at(-1)!;
     expect(apiId).toMatch(/^[a-z0-9]{10}$/);
 
@@ -105,7 +112,15 @@ describe('gatehouse CLI', () => {
 
       // A deploy from another process reaches the running server.
       const other = await startUpstream((_req, res) => res.end('{"other":true}'));
-      const redeployed = await runCli(['deploy', apiId, '--stage', 'prod', '--variables', `backend=127.0.0.1:${other.port}`, ...data()]);
+      const redeployed = await runCli([
+        'deploy',
+        apiId,
+        '--stage',
+        'prod',
+        '--variables',
+        `backend=127.0.0.1:${other.port}`,
+        ...data(),
+      ]);
       expect(redeployed.code).toBe(0);
       const deadline = Date.now() + 10_000;
       let body = '';
@@ -140,7 +155,15 @@ describe('gatehouse CLI', () => {
     const slow = await startUpstream((_req, res) => setTimeout(() => res.end('{"slow":true}'), 600));
     const file = join(dir, 'slow.yaml');
     await writeFile(file, petstore.replace('title: Pets', 'title: Slow'));
-    const imported = await runCli(['import', file, '--stage', 's', '--variables', `backend=127.0.0.1:${slow.port}`, ...data()]);
+    const imported = await runCli([
+      'import',
+      file,
+      '--stage',
+      's',
+      '--variables',
+      `backend=127.0.0.1:${slow.port}`,
+      ...data(),
+    ]);
     const apiId = imported.stdout.trim().split('\n').at(-1)!;
     const server = startCli(['serve', '--port', '0', '--host', '127.0.0.1', ...data()]);
     const [, url] = await server.waitFor(/on (http:\/\/127\.0\.0\.1:\d+)/);

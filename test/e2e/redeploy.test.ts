@@ -59,7 +59,8 @@ describe('redeploying under load', () => {
         const body = (await r.body.json()) as { url: string; headers: Record<string, string> };
         requests++;
         if (r.statusCode !== 200) failures.push(`status ${r.statusCode}`);
-        else if (body.url !== `/v${body.headers['x-deployment']}`) failures.push(`mixed: ${body.url} ${body.headers['x-deployment']}`);
+        else if (body.url !== `/v${body.headers['x-deployment']}`)
+          failures.push(`mixed: ${body.url} ${body.headers['x-deployment']}`);
         else versionsSeen.add(body.url);
       }
     };

@@ -75,26 +75,42 @@ describe('REST mapping templates', () => {
     expect(r.statusCode).toBe(200);
     expect(r.headers['x-upstream']).toBe('u-7');
     expect(r.headers['x-static']).toBe('yes');
-    expect(await r.body.json()).toEqual({ sent: { id: '17', item: 'book', qty: 3, stage: 'test', q: 'fast' } });
+    expect(await r.body.json()).toEqual({
+      sent: { id: '17', item: 'book', qty: 3, stage: 'test', q: 'fast' },
+    });
   });
 
   it('answers 415 when passthroughBehavior refuses an unmapped Content-Type', async () => {
     const url = serve(
       restApi({
-        'POST /never': http(`${upstream.origin}/x`, { passthroughBehavior: 'NEVER', requestTemplates: { 'application/json': '{}' } }),
+        'POST /never': http(`${upstream.origin}/x`, {
+          passthroughBehavior: 'NEVER',
+          requestTemplates: { 'application/json': '{}' },
+        }),
         'POST /no-templates': http(`${upstream.origin}/x`, {
           passthroughBehavior: 'WHEN_NO_TEMPLATES',
           requestTemplates: { 'application/json': '{"mapped":true}' },
         }),
-        'POST /match': http(`${upstream.origin}/x`, { passthroughBehavior: 'WHEN_NO_MATCH', requestTemplates: { 'application/json': '{}' } }),
+        'POST /match': http(`${upstream.origin}/x`, {
+          passthroughBehavior: 'WHEN_NO_MATCH',
+          requestTemplates: { 'application/json': '{}' },
+        }),
       }),
     );
     for (const path of ['/never', '/no-templates']) {
-      const r = await request(url(path), { method: 'POST', headers: { 'content-type': 'text/plain' }, body: 'hi' });
+      const r = await request(url(path), {
+        method: 'POST',
+        headers: { 'content-type': 'text/plain' },
+        body: 'hi',
+      });
       expect(r.statusCode).toBe(415);
       expect(await r.body.json()).toEqual({ message: 'Unsupported Media Type' });
     }
-    const passed = await request(url('/match'), { method: 'POST', headers: { 'content-type': 'text/plain' }, body: 'hi' });
+    const passed = await request(url('/match'), {
+      method: 'POST',
+      headers: { 'content-type': 'text/plain' },
+      body: 'hi',
+    });
     expect(((await passed.body.json()) as { body: string }).body).toBe('hi');
   });
 
@@ -128,7 +144,9 @@ describe('REST mapping templates', () => {
         'GET /teapot': {
           type: 'MOCK',
           timeoutInMillis: 29_000,
-          requestTemplates: { 'application/json': '{"statusCode": #if($input.params(\'brew\') == "tea")418#{else}200#end}' },
+          requestTemplates: {
+            'application/json': '{"statusCode": #if($input.params(\'brew\') == "tea")418#{else}200#end}',
+          },
           integrationResponses: {
             '200': { statusCode: '200', responseTemplates: { 'application/json': '{"brewed": "coffee"}' } },
             '418': {
@@ -174,17 +192,26 @@ describe('REST request validation, gateway responses and compression', () => {
     pets.resourceMethods.POST = {
       ...pets.resourceMethods.POST!,
       requestValidatorId: 'all',
-      requestParameters: { 'method.request.header.x-tenant': true, 'method.request.querystring.version': true },
+      requestParameters: {
+        'method.request.header.x-tenant': true,
+        'method.request.querystring.version': true,
+      },
       requestModels: { 'application/json': 'Pet' },
     };
     return {
       ...api,
-      requestValidators: [{ id: 'all', name: 'all', validateRequestBody: true, validateRequestParameters: true }],
+      requestValidators: [
+        { id: 'all', name: 'all', validateRequestBody: true, validateRequestParameters: true },
+      ],
       models: [
         {
           name: 'Pet',
           contentType: 'application/json',
-          schema: JSON.stringify({ type: 'object', required: ['name'], properties: { name: { type: 'string' } } }),
+          schema: JSON.stringify({
+            type: 'object',
+            required: ['name'],
+            properties: { name: { type: 'string' } },
+          }),
         },
       ],
       gatewayResponses: {
@@ -203,7 +230,9 @@ describe('REST request validation, gateway responses and compression', () => {
     const url = serve(validated());
     const missing = await request(url('/pets'), { method: 'POST', body: '{}' });
     expect(missing.statusCode).toBe(400);
-    expect(await missing.body.json()).toEqual({ message: 'Missing required request parameters: [x-tenant, version]' });
+    expect(await missing.body.json()).toEqual({
+      message: 'Missing required request parameters: [x-tenant, version]',
+    });
     expect(missing.headers['access-control-allow-origin']).toBe('*');
 
     const invalid = await request(url('/pets?version=1'), {
@@ -214,7 +243,9 @@ describe('REST request validation, gateway responses and compression', () => {
     expect(invalid.statusCode).toBe(422);
     expect(invalid.headers['x-tenant-echo']).toBe('t1');
     expect(invalid.headers['access-control-allow-origin']).toBeUndefined();
-    expect(await invalid.body.text()).toContain('instance type (integer) does not match any allowed primitive type');
+    expect(await invalid.body.text()).toContain(
+      'instance type (integer) does not match any allowed primitive type',
+    );
 
     const valid = await request(url('/pets?version=1'), {
       method: 'POST',
@@ -233,7 +264,9 @@ describe('REST request validation, gateway responses and compression', () => {
       body: JSON.stringify({ name: 'x'.repeat(500) }),
     });
     expect(r.headers['content-encoding']).toBe('gzip');
-    const body = JSON.parse(gunzipSync(Buffer.from(await r.body.arrayBuffer())).toString()) as { body: string };
+    const body = JSON.parse(gunzipSync(Buffer.from(await r.body.arrayBuffer())).toString()) as {
+      body: string;
+    };
     expect(body.body).toContain('xxxx');
   });
 });
@@ -290,7 +323,12 @@ describe('HTTP API parameter mapping', () => {
           'overwrite:querystring.source': 'gateway',
           'remove:header.x-secret': "''",
         },
-        responseParameters: { '200': { 'overwrite:statuscode': '202', 'append:header.x-mapped': '$response.header.x-upstream-id' } },
+        responseParameters: {
+          '200': {
+            'overwrite:statuscode': '202',
+            'append:header.x-mapped': '$response.header.x-upstream-id',
+          },
+        },
       },
     });
     const d = deploymentOf(api);

@@ -96,7 +96,11 @@ export function deploymentOf(api: RestApi | HttpApi): Deployment {
   return { id: nextId('d'), apiId, createdDate: 0, api };
 }
 
-export function stageOf(deployment: Deployment, stageName: string, variables: Record<string, string> = {}): Stage {
+export function stageOf(
+  deployment: Deployment,
+  stageName: string,
+  variables: Record<string, string> = {},
+): Stage {
   return {
     apiId: deployment.apiId,
     stageName,

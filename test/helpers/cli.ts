@@ -59,7 +59,8 @@ export function startCli(args: string[]): RunningCli {
           const match = pattern.exec(stdout);
           if (match) resolve(match);
           else if (child.exitCode !== null) reject(new Error(`gatehouse exited: ${stdout}${stderr}`));
-          else if (Date.now() > deadline) reject(new Error(`timed out waiting for ${String(pattern)}: ${stdout}${stderr}`));
+          else if (Date.now() > deadline)
+            reject(new Error(`timed out waiting for ${String(pattern)}: ${stdout}${stderr}`));
           else setTimeout(check, 20);
         };
         check();

@@ -5,7 +5,7 @@ import { compileStage } from '../../src/compiler/compile-stage.js';
 import type { CompiledStage } from '../../src/dataplane/compiled-stage.js';
 import { UpstreamPools } from '../../src/dataplane/integrations/upstream-pools.js';
 import { createGatewayServer, type ListenerOptions } from '../../src/dataplane/listener.js';
-import { StageRegistry, type ApiStages } from '../../src/dataplane/stage-registry.js';
+import { StageRegistry } from '../../src/dataplane/stage-registry.js';
 import type { Deployment, Stage } from '../../src/model/api.js';
 
 export interface TestGateway {
@@ -45,10 +45,11 @@ export async function startTestGateway(listener: Partial<ListenerOptions> = {}):
           onUnexpected: (error) => logs.push(String(error)),
         });
         let entry = apis.get(deployment.apiId);
-        if (!entry) apis.set(deployment.apiId, (entry = { protocol: deployment.api.protocolType, stages: new Map() }));
+        if (!entry)
+          apis.set(deployment.apiId, (entry = { protocol: deployment.api.protocolType, stages: new Map() }));
         entry.stages.set(stage.stageName, compiled);
       }
-      registry.replace(apis as Map<string, ApiStages>);
+      registry.replace(apis);
     },
     invokeUrl(apiId, stageName, path) {
       const stagePart = stageName === '$default' ? '' : `/${stageName}`;

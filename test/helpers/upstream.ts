@@ -20,7 +20,12 @@ export type UpstreamHandler = (req: IncomingMessage, res: ServerResponse, body: 
 
 /** Echoes the request as JSON. */
 export const echo: UpstreamHandler = (req, res, body) => {
-  const text = JSON.stringify({ method: req.method, url: req.url, headers: req.headers, body: body.toString() });
+  const text = JSON.stringify({
+    method: req.method,
+    url: req.url,
+    headers: req.headers,
+    body: body.toString(),
+  });
   res.writeHead(200, { 'content-type': 'application/json', 'x-upstream': 'yes' });
   res.end(text);
 };

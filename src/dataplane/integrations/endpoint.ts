@@ -39,7 +39,8 @@ export function buildPath(endpoint: Endpoint, value: (name: string) => string | 
   const parts = endpoint.pathParts;
   if (parts.length === 1) return parts[0]!;
   let path = '';
-  for (let i = 0; i < parts.length; i++) path += i % 2 === 0 ? parts[i] : (value(parts[i]!.replace(/\+$/, '')) ?? '');
+  for (let i = 0; i < parts.length; i++)
+    path += i % 2 === 0 ? parts[i] : (value(parts[i]!.replace(/\+$/, '')) ?? '');
   return path;
 }
 

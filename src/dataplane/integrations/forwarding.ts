@@ -26,7 +26,10 @@ export class RequestTooLargeError extends Error {
 }
 
 /** The client's headers minus hop-by-hop ones and Host, plus X-Forwarded-* as AWS adds them. */
-export function forwardedHeaders(ctx: RequestContext, upstreamHost: string): Record<string, string | string[]> {
+export function forwardedHeaders(
+  ctx: RequestContext,
+  upstreamHost: string,
+): Record<string, string | string[]> {
   const out: Record<string, string | string[]> = {};
   const incoming: IncomingHttpHeaders = ctx.req.headers;
   for (const name in incoming) {
@@ -79,14 +82,20 @@ class BodyLimit extends Transform {
 }
 
 /** Runs an upstream call under the integration timeout and turns its failures into AWS's outcomes. */
-export async function withIntegrationTimeout<T>(timeoutMs: number, call: (signal: AbortSignal) => Promise<T>): Promise<T> {
+export async function withIntegrationTimeout<T>(
+  timeoutMs: number,
+  call: (signal: AbortSignal) => Promise<T>,
+): Promise<T> {
   const controller = new AbortController();
   const timer = setTimeout(() => controller.abort(), timeoutMs);
   try {
     return await call(controller.signal);
   } catch (error) {
     if (controller.signal.aborted) throw new GatewayError('INTEGRATION_TIMEOUT');
-    if (error instanceof RequestTooLargeError || (error as { cause?: unknown }).cause instanceof RequestTooLargeError) {
+    if (
+      error instanceof RequestTooLargeError ||
+      (error as { cause?: unknown }).cause instanceof RequestTooLargeError
+    ) {
       throw new GatewayError('REQUEST_TOO_LARGE');
     }
     // Refused, reset or unresolvable upstreams; the cause stays in the gateway's own log.

@@ -3,8 +3,10 @@
 // route's path parameters (HTTP APIs); the query string passes through. HTTP APIs may reshape
 // both sides with parameter mapping.
 import type { Readable } from 'node:stream';
-import type { Dispatcher } from 'undici';
-import type { CompiledRequestMapping, CompiledResponseMapping } from '../../features/parameter-mapping/index.js';
+import type {
+  CompiledRequestMapping,
+  CompiledResponseMapping,
+} from '../../features/parameter-mapping/index.js';
 import { readBody } from '../body.js';
 import type { MethodResponse, RequestContext } from '../context.js';
 import { contextVariables } from '../context-variables.js';
@@ -30,18 +32,22 @@ export type Integration = (ctx: RequestContext) => Promise<MethodResponse>;
 
 export function httpProxyIntegration(spec: HttpProxySpec, pools: UpstreamPools): Integration {
   const pool = pools.get(spec.endpoint.origin);
-  const fixedMethod = spec.httpMethod && spec.httpMethod !== 'ANY' ? (spec.httpMethod as Dispatcher.HttpMethod) : null;
+  const fixedMethod = spec.httpMethod && spec.httpMethod !== 'ANY' ? spec.httpMethod : null;
   const { path: pathParams, querystring, header } = spec.parameters;
   const requestMapping = spec.requestMapping ?? null;
   const responseMapping = spec.responseMapping ?? null;
 
   return async (ctx) => {
-    let path = buildPath(spec.endpoint, (name) => mapped(pathParams, name, ctx) ?? ctx.rawPathParameters[name]);
+    let path = buildPath(
+      spec.endpoint,
+      (name) => mapped(pathParams, name, ctx) ?? ctx.rawPathParameters[name],
+    );
     if (spec.appendPath) path = path.replace(/\/$/, '') + ctx.path;
     let query = ctx.rawQuery;
     for (const [name, get] of querystring) {
       const value = get(ctx);
-      if (value !== undefined) query = joinQuery(query, `${encodeURIComponent(name)}=${encodeURIComponent(value)}`).slice(1);
+      if (value !== undefined)
+        query = joinQuery(query, `${encodeURIComponent(name)}=${encodeURIComponent(value)}`).slice(1);
     }
     const headers = forwardedHeaders(ctx, spec.endpoint.host);
     for (const [name, get] of header) {
@@ -80,7 +86,7 @@ export function httpProxyIntegration(spec: HttpProxySpec, pools: UpstreamPools):
     const response = await withIntegrationTimeout(spec.timeoutMs, (signal) =>
       pool.request({
         path: path + joinQuery(spec.endpoint.query, query),
-        method: fixedMethod ?? (ctx.method as Dispatcher.HttpMethod),
+        method: fixedMethod ?? ctx.method,
         headers,
         body,
         signal,
@@ -91,7 +97,8 @@ export function httpProxyIntegration(spec: HttpProxySpec, pools: UpstreamPools):
     let outBody: Buffer | Readable = response.body;
     if (responseMapping) {
       let buffered: Buffer | undefined;
-      if (responseMapping.needsBody(statusCode)) outBody = buffered = Buffer.from(await response.body.arrayBuffer());
+      if (responseMapping.needsBody(statusCode))
+        outBody = buffered = Buffer.from(await response.body.arrayBuffer());
       ({ statusCode, headers: outHeaders } = responseMapping.apply({
         statusCode,
         headers: outHeaders,
@@ -105,7 +112,11 @@ export function httpProxyIntegration(spec: HttpProxySpec, pools: UpstreamPools):
   };
 }
 
-function mapped(params: [string, (ctx: RequestContext) => string | undefined][], name: string, ctx: RequestContext) {
+function mapped(
+  params: [string, (ctx: RequestContext) => string | undefined][],
+  name: string,
+  ctx: RequestContext,
+) {
   for (const [target, get] of params) if (target === name) return get(ctx);
   return undefined;
 }

@@ -1,6 +1,5 @@
 // HTTP (non-proxy): only mapped parameters and the (possibly transformed) body reach the
 // endpoint; the endpoint's status selects an integration response, which shapes the answer.
-import type { Dispatcher } from 'undici';
 import type { IntegrationResponseSelector } from '../../features/mapping/integration-responses.js';
 import type { RequestMapping } from '../../features/mapping/request-mapping.js';
 import { buildPath, joinQuery, type Endpoint } from './endpoint.js';
@@ -21,7 +20,7 @@ export interface HttpSpec {
 
 export function httpIntegration(spec: HttpSpec, pools: UpstreamPools): Integration {
   const pool = pools.get(spec.endpoint.origin);
-  const fixedMethod = spec.httpMethod && spec.httpMethod !== 'ANY' ? (spec.httpMethod as Dispatcher.HttpMethod) : null;
+  const fixedMethod = spec.httpMethod && spec.httpMethod !== 'ANY' ? spec.httpMethod : null;
   const { path: pathParams, querystring, header } = spec.parameters;
 
   return async (ctx) => {
@@ -64,14 +63,20 @@ export function httpIntegration(spec: HttpSpec, pools: UpstreamPools): Integrati
     const upstream = await withIntegrationTimeout(spec.timeoutMs, async (signal) => {
       const response = await pool.request({
         path: path + joinQuery(spec.endpoint.query, ...queryString),
-        method: fixedMethod ?? (ctx.method as Dispatcher.HttpMethod),
+        method: fixedMethod ?? ctx.method,
         headers,
         body,
         signal,
       });
       // Non-proxy responses are mapped as a whole, so the body is read within the timeout.
-      return { statusCode: response.statusCode, headers: response.headers, body: Buffer.from(await response.body.arrayBuffer()) };
+      return {
+        statusCode: response.statusCode,
+        headers: response.headers,
+        body: Buffer.from(await response.body.arrayBuffer()),
+      };
     });
-    return spec.select(String(upstream.statusCode)).render(ctx, { body: upstream.body, headers: upstream.headers });
+    return spec
+      .select(String(upstream.statusCode))
+      .render(ctx, { body: upstream.body, headers: upstream.headers });
   };
 }

@@ -6,7 +6,10 @@ import type { Integration } from './http-proxy.js';
 
 const EMPTY = Buffer.alloc(0);
 
-export function mockIntegration(requestMapping: RequestMapping | null, select: IntegrationResponseSelector): Integration {
+export function mockIntegration(
+  requestMapping: RequestMapping | null,
+  select: IntegrationResponseSelector,
+): Integration {
   return async (ctx) => {
     let status = '200';
     if (requestMapping) {
@@ -21,7 +24,8 @@ export function mockIntegration(requestMapping: RequestMapping | null, select: I
 function statusCodeOf(output: string): string | undefined {
   try {
     const parsed = JSON.parse(output) as { statusCode?: unknown };
-    if (typeof parsed.statusCode === 'number' || typeof parsed.statusCode === 'string') return String(parsed.statusCode);
+    if (typeof parsed.statusCode === 'number' || typeof parsed.statusCode === 'string')
+      return String(parsed.statusCode);
   } catch {
     // fall through to the lenient match
   }

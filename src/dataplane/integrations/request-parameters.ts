@@ -23,8 +23,14 @@ export function compileRequestParameters(
   const compiled: CompiledRequestParameters = { path: [], querystring: [], header: [] };
   for (const [target, source] of Object.entries(mapping ?? {})) {
     const m = /^integration\.request\.(path|querystring|header)\.(.+)$/.exec(target);
-    if (!m) throw new RequestParameterError(`${target}: must be integration.request.{path|querystring|header}.NAME`);
-    compiled[m[1] as keyof CompiledRequestParameters].push([m[2]!, compileSource(source, stageVariables, contextValues)]);
+    if (!m)
+      throw new RequestParameterError(
+        `${target}: must be integration.request.{path|querystring|header}.NAME`,
+      );
+    compiled[m[1] as keyof CompiledRequestParameters].push([
+      m[2]!,
+      compileSource(source, stageVariables, contextValues),
+    ]);
   }
   return compiled;
 }
@@ -38,7 +44,9 @@ function compileSource(
     const value = source.slice(1, -1);
     return () => value;
   }
-  let m = /^method\.request\.(path|querystring|multivaluequerystring|header|multivalueheader)\.(.+)$/.exec(source);
+  let m = /^method\.request\.(path|querystring|multivaluequerystring|header|multivalueheader)\.(.+)$/.exec(
+    source,
+  );
   if (m) return methodRequestGetter(m[1]!, m[2]!);
   m = /^stageVariables\.(.+)$/.exec(source);
   if (m) {

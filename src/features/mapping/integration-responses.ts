@@ -83,7 +83,11 @@ function compileResponse(response: IntegrationResponse): SelectedResponse {
 }
 
 /** The template for the client's Accept, else application/json, else the first one. */
-function chooseContentType(ctx: RequestContext, templates: Map<string, CompiledTemplate>, first: string | undefined): string {
+function chooseContentType(
+  ctx: RequestContext,
+  templates: Map<string, CompiledTemplate>,
+  first: string | undefined,
+): string {
   const accept = ctx.req.headers.accept;
   if (accept && templates.size > 1) {
     for (const part of accept.split(',')) {

@@ -36,7 +36,8 @@ export function compileRequestMapping(integration: Integration): RequestMapping 
   }
   const behavior = integration.passthroughBehavior ?? 'WHEN_NO_MATCH';
   if (templates.size === 0 && behavior !== 'NEVER') return null;
-  const passthroughAllowed = behavior === 'WHEN_NO_MATCH' || (behavior === 'WHEN_NO_TEMPLATES' && templates.size === 0);
+  const passthroughAllowed =
+    behavior === 'WHEN_NO_MATCH' || (behavior === 'WHEN_NO_TEMPLATES' && templates.size === 0);
 
   return async (ctx) => {
     const contentType = requestContentType(ctx);

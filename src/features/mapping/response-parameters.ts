@@ -12,7 +12,9 @@ type Getter = (input: ResponseParameterInput) => string | undefined;
 
 export type ResponseParameters = (input: ResponseParameterInput) => Record<string, string>;
 
-export function compileResponseParameters(mapping: Record<string, string> | undefined): ResponseParameters | null {
+export function compileResponseParameters(
+  mapping: Record<string, string> | undefined,
+): ResponseParameters | null {
   const entries: [string, Getter][] = [];
   for (const [target, source] of Object.entries(mapping ?? {})) {
     const m = /^method\.response\.header\.(.+)$/.exec(target);
@@ -54,9 +56,7 @@ function compileSource(source: string): Getter {
       } catch {
         return undefined;
       }
-      for (const key of path) value = value !== null && typeof value === 'object' ? (value as Record<string, unknown>)[key] : undefined;
-      if (value === undefined || value === null) return undefined;
-      return typeof value === 'object' ? JSON.stringify(value) : String(value as string | number | boolean);
+      return textOf(dig(value, path));
     };
   }
   m = /^stageVariables\.(.+)$/.exec(source);
@@ -67,11 +67,22 @@ function compileSource(source: string): Getter {
   m = /^context\.(.+)$/.exec(source);
   if (m) {
     const path = m[1]!.split('.');
-    return ({ context }) => {
-      let value: unknown = context;
-      for (const key of path) value = value !== null && typeof value === 'object' ? (value as Record<string, unknown>)[key] : undefined;
-      return value === undefined || value === null ? undefined : String(value as string);
-    };
+    return ({ context }) => textOf(dig(context, path));
   }
-  throw new Error(`response parameter source ${source}: must be integration.response.header.NAME, integration.response.body[.path], 'static', stageVariables.NAME or context.NAME`);
+  throw new Error(
+    `response parameter source ${source}: must be integration.response.header.NAME, integration.response.body[.path], 'static', stageVariables.NAME or context.NAME`,
+  );
+}
+
+function dig(value: unknown, path: string[]): unknown {
+  for (const key of path) {
+    value = value !== null && typeof value === 'object' ? (value as Record<string, unknown>)[key] : undefined;
+  }
+  return value;
+}
+
+/** Header text for a JSON value: strings as they are, anything else as JSON. */
+function textOf(value: unknown): string | undefined {
+  if (value === undefined || value === null) return undefined;
+  return typeof value === 'string' ? value : JSON.stringify(value);
 }
