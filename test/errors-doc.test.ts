@@ -6,10 +6,9 @@ import { GATEWAY_RESPONSE_TYPES } from '../src/dataplane/gateway-responses.js';
 
 const doc = readFileSync(new URL('../docs/errors.md', import.meta.url), 'utf8');
 const rows = new Map(
-  [...doc.matchAll(/^\|\s*([A-Z][A-Z0-9_]+)\s*\|\s*(\d{3})\s*\|\s*([^|]+?)\s*\|\s*([A-Za-z]+)\s*\|$/gm)].map((m) => [
-    m[1]!,
-    { status: Number(m[2]), message: m[3]!.trim(), errorType: m[4]! },
-  ]),
+  [...doc.matchAll(/^\|\s*([A-Z][A-Z0-9_]+)\s*\|\s*(\d{3})\s*\|\s*([^|]+?)\s*\|\s*([A-Za-z]+)\s*\|$/gm)].map(
+    (m) => [m[1]!, { status: Number(m[2]), message: m[3]!.trim(), errorType: m[4]! }],
+  ),
 );
 
 describe('docs/errors.md', () => {

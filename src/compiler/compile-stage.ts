@@ -49,7 +49,8 @@ export function compileStage(deployment: Deployment, stage: Stage, options: Comp
     domainPrefix: deployment.apiId,
     accountId: '000000000000',
   };
-  const build = { stage, context, options };
+  const binaryMediaTypes = api.protocolType === 'REST' ? api.binaryMediaTypes : [];
+  const build = { stage, context, options, binaryMediaTypes };
   if (api.protocolType === 'REST') compileRestRoutes(api, router, build);
   else compileHttpRoutes(api, router, build);
   const identity = {
@@ -86,6 +87,7 @@ export function compileStage(deployment: Deployment, stage: Stage, options: Comp
 
 interface Build {
   stage: Stage;
+  binaryMediaTypes: readonly string[];
   context: Record<string, string>;
   options: CompileOptions;
 }
@@ -120,7 +122,7 @@ function compileRestIntegration(apiId: string, spec: RestIntegration | undefined
   switch (spec.type) {
     case 'MOCK':
       return mockIntegration(
-        compileRequestMapping(spec),
+        compileRequestMapping(spec, build.binaryMediaTypes),
         compileIntegrationResponses(spec.integrationResponses),
       );
     case 'HTTP_PROXY':
@@ -134,7 +136,7 @@ function compileRestIntegration(apiId: string, spec: RestIntegration | undefined
         {
           ...common,
           apiId,
-          requestMapping: compileRequestMapping(spec),
+          requestMapping: compileRequestMapping(spec, build.binaryMediaTypes),
           select: compileIntegrationResponses(spec.integrationResponses),
         },
         build.options.pools,
@@ -168,7 +170,7 @@ function compileHttpRoutes(api: HttpApi, router: StageRouter<CompiledRoute>, bui
             endpoint,
             httpMethod: spec.integrationMethod,
             timeoutMs: spec.timeoutInMillis,
-            parameters: { path: [], querystring: [], header: [] },
+            parameters: { path: [], querystring: [], header: [], needsBody: false },
             appendPath: isDefault,
             requestMapping: compileHttpRequestMapping(spec.requestParameters),
             responseMapping: compileHttpResponseMapping(spec.responseParameters),

@@ -13,9 +13,12 @@ import { decodeRequestBody } from '../features/compression/index.js';
 export function readBody(ctx: RequestContext): Promise<Buffer> {
   ctx.body ??= collect(ctx).then((raw) => {
     const encoding = ctx.req.headers['content-encoding'];
-    return encoding === undefined || raw.length === 0
-      ? raw
-      : decodeRequestBody(encoding, raw, MAX_REQUEST_BODY_BYTES);
+    const body =
+      encoding === undefined || raw.length === 0
+        ? raw
+        : decodeRequestBody(encoding, raw, MAX_REQUEST_BODY_BYTES);
+    ctx.bodyBuffer = body;
+    return body;
   });
   return ctx.body;
 }

@@ -26,6 +26,8 @@ export class RequestContext {
   stageVariables: Readonly<Record<string, string>> = {};
   /** The buffered request body, once a step has asked for it (see body.ts). */
   body: Promise<Buffer> | undefined = undefined;
+  /** The same body once it has been read, for synchronous readers such as parameter mappings. */
+  bodyBuffer: Buffer | undefined = undefined;
 
   constructor(
     readonly requestId: string,

@@ -64,6 +64,8 @@ export class GatewayError extends Error {
     readonly responseMessage?: string | null,
     /** `$context.error.validationErrorString` for request validation failures. */
     readonly validationErrorString?: string,
+    /** A status AWS uses for this case instead of the type's default (a malformed Lambda proxy response is a 502). */
+    readonly statusOverride?: number,
   ) {
     super(responseMessage ?? GATEWAY_RESPONSE_TYPES[responseType].message ?? responseType);
     this.name = 'GatewayError';
@@ -83,9 +85,10 @@ export interface RenderedError {
 export function renderGatewayError(protocol: 'REST' | 'HTTP', error: GatewayError): RenderedError {
   const entry = GATEWAY_RESPONSE_TYPES[error.responseType];
   const message = error.responseMessage === undefined ? entry.message : error.responseMessage;
-  if (protocol === 'HTTP') return renderHttpApiError(error.responseType, entry.status, message);
+  const status = error.statusOverride ?? entry.status;
+  if (protocol === 'HTTP') return renderHttpApiError(error.responseType, status, message);
   return {
-    status: entry.status,
+    status,
     headers: { 'content-type': 'application/json', 'x-amzn-ErrorType': entry.errorType },
     body: `{"message":${JSON.stringify(message)}}`,
   };

@@ -96,6 +96,7 @@ describe('limits and bad input', () => {
   it('answers 400 and closes on garbage, without crashing', async () => {
     const answer = await raw('\x00\x01\x02 garbage\r\n\r\n');
     expect(answer).toMatch(/^HTTP\/1.1 400 /);
+    expect(answer).toMatch(/x-amzn-RequestId: [0-9a-f-]{36}/);
     const answer2 = await raw('GET / HTTP/1.1\r\nbad header line\r\n\r\n');
     expect(answer2).toMatch(/^HTTP\/1.1 400 /);
     const r = await request(url('/alive'));

@@ -344,3 +344,93 @@ describe('HTTP API parameter mapping', () => {
     expect(seen.headers['x-secret']).toBeUndefined();
   });
 });
+
+describe('REST request parameters, restricted headers and binary payloads', () => {
+  it('maps values from the JSON body into the integration request', async () => {
+    const url = serve(
+      restApi({
+        'POST /by-body': http(`${upstream.origin}/items/{id}`, {
+          requestParameters: {
+            'integration.request.path.id': 'method.request.body.item.id',
+            'integration.request.header.x-tags': 'method.request.body.tags',
+            'integration.request.querystring.raw': 'method.request.body',
+          },
+        }),
+      }),
+    );
+    const r = await request(url('/by-body'), {
+      method: 'POST',
+      body: '{"item":{"id":"a b"},"tags":["x","y"]}',
+    });
+    const seen = (await r.body.json()) as { url: string; headers: Record<string, string>; body: string };
+    expect(seen.url).toBe(`/items/a%20b?raw=${encodeURIComponent('{"item":{"id":"a b"},"tags":["x","y"]}')}`);
+    expect(seen.headers['x-tags']).toBe('["x","y"]');
+    expect(seen.body).toBe('{"item":{"id":"a b"},"tags":["x","y"]}');
+  });
+
+  it('refuses to map onto a restricted header: the route answers 500 and the deploy says why', async () => {
+    const url = serve(
+      restApi({
+        'GET /restricted': http(`${upstream.origin}/x`, {
+          requestParameters: { 'integration.request.header.Content-Length': "'5'" },
+        }),
+      }),
+    );
+    const r = await request(url('/restricted'));
+    expect(r.statusCode).toBe(500);
+    expect(await r.body.json()).toEqual({ message: 'Internal server error' });
+    expect(gateway.warnings.some((w) => w.includes('Content-Length is a restricted header'))).toBe(true);
+  });
+
+  it('converts binary payloads as contentHandling says', async () => {
+    const api = restApi({
+      'POST /image': http(`${upstream.origin}/image`, {
+        contentHandling: 'CONVERT_TO_TEXT',
+        requestTemplates: { 'image/png': '{"image": "$input.body"}' },
+        integrationResponses: {
+          '200': {
+            statusCode: '200',
+            responseTemplates: { 'application/json': "$util.base64Encode($input.path('$.body'))" },
+            contentHandling: 'CONVERT_TO_BINARY',
+          },
+        },
+      }),
+    });
+    const url = serve({ ...api, binaryMediaTypes: ['image/png'] });
+    const png = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x00, 0xff]);
+    const r = await request(url('/image'), {
+      method: 'POST',
+      headers: { 'content-type': 'image/png' },
+      body: png,
+    });
+    expect(r.statusCode).toBe(200);
+    // The endpoint saw base64 text inside the template; the client gets the endpoint's body back as bytes.
+    const returned = Buffer.from(await r.body.arrayBuffer()).toString();
+    expect(JSON.parse(returned)).toEqual({ image: png.toString('base64') });
+  });
+
+  it('lets a MOCK response template override the status', async () => {
+    const url = serve(
+      restApi({
+        'GET /moved': {
+          type: 'MOCK',
+          timeoutInMillis: 29_000,
+          requestTemplates: { 'application/json': '{"statusCode": 200}' },
+          integrationResponses: {
+            '200': {
+              statusCode: '200',
+              responseTemplates: {
+                'application/json':
+                  '#set($context.responseOverride.status = 301)\n#set($context.responseOverride.header.Location = "https://example.com/new")\n{}',
+              },
+            },
+          },
+        },
+      }),
+    );
+    const r = await request(url('/moved'));
+    expect(r.statusCode).toBe(301);
+    expect(r.headers.location).toBe('https://example.com/new');
+    await r.body.text();
+  });
+});

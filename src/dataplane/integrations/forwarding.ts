@@ -2,6 +2,7 @@
 // response back, shared by the proxy and non-proxy HTTP integrations.
 import type { IncomingHttpHeaders } from 'node:http';
 import { Transform, type Readable, type TransformCallback } from 'node:stream';
+import { errors } from 'undici';
 import { GatewayError } from '../gateway-responses.js';
 import type { RequestContext } from '../context.js';
 
@@ -98,7 +99,9 @@ export async function withIntegrationTimeout<T>(
     ) {
       throw new GatewayError('REQUEST_TOO_LARGE');
     }
-    // Refused, reset or unresolvable upstreams; the cause stays in the gateway's own log.
+    // A request Gatehouse itself built wrong is a bug to log, not the endpoint's failure.
+    if (error instanceof errors.InvalidArgumentError) throw error;
+    // Refused, reset or unresolvable endpoints.
     throw new GatewayError('INTEGRATION_FAILURE');
   } finally {
     clearTimeout(timer);

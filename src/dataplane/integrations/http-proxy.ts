@@ -38,6 +38,7 @@ export function httpProxyIntegration(spec: HttpProxySpec, pools: UpstreamPools):
   const responseMapping = spec.responseMapping ?? null;
 
   return async (ctx) => {
+    if (spec.parameters.needsBody) await readBody(ctx);
     let path = buildPath(
       spec.endpoint,
       (name) => mapped(pathParams, name, ctx) ?? ctx.rawPathParameters[name],

@@ -2,6 +2,7 @@
 // endpoint; the endpoint's status selects an integration response, which shapes the answer.
 import type { IntegrationResponseSelector } from '../../features/mapping/integration-responses.js';
 import type { RequestMapping } from '../../features/mapping/request-mapping.js';
+import { readBody } from '../body.js';
 import { buildPath, joinQuery, type Endpoint } from './endpoint.js';
 import { requestBody, traceId, withIntegrationTimeout } from './forwarding.js';
 import type { Integration } from './http-proxy.js';
@@ -24,6 +25,7 @@ export function httpIntegration(spec: HttpSpec, pools: UpstreamPools): Integrati
   const { path: pathParams, querystring, header } = spec.parameters;
 
   return async (ctx) => {
+    if (spec.parameters.needsBody) await readBody(ctx);
     const mapped = spec.requestMapping ? await spec.requestMapping(ctx) : undefined;
     const override = mapped?.override;
     const path = buildPath(spec.endpoint, (name) => {
@@ -52,8 +54,8 @@ export function httpIntegration(spec: HttpSpec, pools: UpstreamPools): Integrati
       if (value !== undefined) headers[name.toLowerCase()] = value;
     }
     for (const [name, value] of Object.entries(override?.header ?? {})) headers[name.toLowerCase()] = value;
-    let body = mapped ? mapped.body : requestBody(ctx);
-    if (!mapped) {
+    let body = mapped ? mapped.body : ctx.body ? await ctx.body : requestBody(ctx);
+    if (!mapped && !ctx.body) {
       const length = ctx.req.headers['content-length'];
       if (length) headers['content-length'] = length;
     } else if (Buffer.isBuffer(body) && body.length === 0) {

@@ -9,7 +9,22 @@ export interface CompiledRequestParameters {
   path: [string, Getter][];
   querystring: [string, Getter][];
   header: [string, Getter][];
+  /** A value reads `method.request.body`: the integration buffers the body before mapping. */
+  needsBody: boolean;
 }
+
+/** Integration request headers API Gateway refuses to map onto (the connection's own framing). */
+const RESTRICTED_HEADERS = new Set([
+  'connection',
+  'content-length',
+  'expect',
+  'host',
+  'proxy-authenticate',
+  'te',
+  'trailer',
+  'transfer-encoding',
+  'upgrade',
+]);
 
 export class RequestParameterError extends Error {
   override name = 'RequestParameterError';
@@ -20,17 +35,26 @@ export function compileRequestParameters(
   stageVariables: Record<string, string>,
   contextValues: Record<string, string>,
 ): CompiledRequestParameters {
-  const compiled: CompiledRequestParameters = { path: [], querystring: [], header: [] };
+  const compiled: CompiledRequestParameters = { path: [], querystring: [], header: [], needsBody: false };
   for (const [target, source] of Object.entries(mapping ?? {})) {
     const m = /^integration\.request\.(path|querystring|header)\.(.+)$/.exec(target);
     if (!m)
       throw new RequestParameterError(
         `${target}: must be integration.request.{path|querystring|header}.NAME`,
       );
-    compiled[m[1] as keyof CompiledRequestParameters].push([
-      m[2]!,
-      compileSource(source, stageVariables, contextValues),
-    ]);
+    const location = m[1] as 'path' | 'querystring' | 'header';
+    if (location === 'header' && RESTRICTED_HEADERS.has(m[2]!.toLowerCase())) {
+      throw new RequestParameterError(`${target}: ${m[2]!} is a restricted header and cannot be mapped`);
+    }
+    if (source.startsWith('method.request.body')) compiled.needsBody = true;
+    const get = compileSource(source, stageVariables, contextValues);
+    // Path values are placed into the URI: method request path values are already encoded as
+    // they came; every other value is encoded here.
+    const encoded: Getter =
+      location !== 'path' || source.startsWith('method.request.path.')
+        ? get
+        : (ctx) => encodeSegment(get(ctx));
+    compiled[location].push([m[2]!, encoded]);
   }
   return compiled;
 }
@@ -55,11 +79,11 @@ function compileSource(
   }
   m = /^context\.(.+)$/.exec(source);
   if (m) return contextGetter(m[1]!, contextValues);
-  if (source.startsWith('method.request.body')) {
-    throw new RequestParameterError(`${source}: body mappings are not supported yet`);
-  }
+  if (source === 'method.request.body') return (ctx) => ctx.bodyBuffer?.toString('utf8');
+  m = /^method\.request\.body\.(.+)$/.exec(source);
+  if (m) return bodyPathGetter(m[1]!);
   throw new RequestParameterError(
-    `${source}: must be method.request.{path|querystring|header}.NAME, 'static value', stageVariables.NAME or context.NAME`,
+    `${source}: must be method.request.{path|querystring|header}.NAME, method.request.body[.PATH], 'static value', stageVariables.NAME or context.NAME`,
   );
 }
 
@@ -118,4 +142,23 @@ export function lastQueryValue(rawQuery: string, name: string): string | undefin
 
 function allQueryValues(rawQuery: string, name: string): string[] {
   return rawQuery === '' ? [] : new URLSearchParams(rawQuery).getAll(name);
+}
+
+/** `method.request.body.a.b[0]`: a JSONPath into the JSON body, without the leading `$.`. */
+function bodyPathGetter(path: string): Getter {
+  const keys = path.split(/\.|\[(\d+)\]/).filter((key) => key !== undefined && key !== '');
+  return (ctx) => {
+    let value: unknown;
+    try {
+      value = JSON.parse(ctx.bodyBuffer?.toString('utf8') ?? '');
+    } catch {
+      return undefined;
+    }
+    for (const key of keys) {
+      value =
+        value !== null && typeof value === 'object' ? (value as Record<string, unknown>)[key] : undefined;
+    }
+    if (value === undefined || value === null) return undefined;
+    return typeof value === 'string' ? value : JSON.stringify(value);
+  };
 }

@@ -238,7 +238,11 @@ function render(plan: Plan, error: GatewayError, where: ErrorRenderContext): Met
     if (value === undefined || !VALID_HEADER_VALUE.test(value)) continue;
     setHeader(headers, name, value);
   }
-  return { statusCode: plan.statusCode ?? entry.status, headers, body: Buffer.from(body) };
+  return {
+    statusCode: plan.statusCode ?? error.statusOverride ?? entry.status,
+    headers,
+    body: Buffer.from(body),
+  };
 }
 
 function defaultBody(env: RenderEnv): string {

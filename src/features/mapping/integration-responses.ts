@@ -6,6 +6,7 @@ import type { MethodResponse, RequestContext } from '../../dataplane/context.js'
 import { contextVariables } from '../../dataplane/context-variables.js';
 import { GatewayError } from '../../dataplane/gateway-responses.js';
 import { compileTemplate, type CompiledTemplate } from '../vtl/index.js';
+import { convert } from './binary.js';
 import { compileResponseParameters, type ResponseParameters } from './response-parameters.js';
 import { renderTemplate } from './render.js';
 import { templateInput } from './template-input.js';
@@ -50,6 +51,8 @@ function compileResponse(response: IntegrationResponse): SelectedResponse {
   }
   const firstType = templates.keys().next().value;
   const parameters: ResponseParameters | null = compileResponseParameters(response.responseParameters);
+  // CONVERT_TO_TEXT base64-encodes the integration's bytes; CONVERT_TO_BINARY decodes base64 text.
+  const handling = response.contentHandling;
 
   return {
     statusCode,
@@ -57,7 +60,8 @@ function compileResponse(response: IntegrationResponse): SelectedResponse {
       const contentType = chooseContentType(ctx, templates, firstType);
       const template = templates.get(contentType);
       const context = template || parameters ? contextVariables(ctx) : undefined;
-      let body = output.body;
+      // Binary becomes base64 text before the template; text becomes binary after it.
+      let body = handling === 'CONVERT_TO_TEXT' ? convert(output.body, true, handling) : output.body;
       let status = statusCode;
       const headers: Record<string, string | string[]> = { 'content-type': contentType };
       if (template) {
@@ -77,6 +81,7 @@ function compileResponse(response: IntegrationResponse): SelectedResponse {
           }),
         );
       }
+      if (handling === 'CONVERT_TO_BINARY') body = convert(body, false, handling);
       return { statusCode: status, headers, body: body.length === 0 ? null : body };
     },
   };

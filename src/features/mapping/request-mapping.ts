@@ -1,11 +1,13 @@
 // REST integration request: the mapping template chosen by the request's Content-Type, or the
-// body passed through as passthroughBehavior allows; 415 when it does not.
+// body passed through as passthroughBehavior allows (415 when it does not), with binary
+// payloads converted as contentHandling says.
 import type { Readable } from 'node:stream';
 import type { Integration } from '../../model/rest-api.js';
 import type { RequestContext } from '../../dataplane/context.js';
 import { readBody } from '../../dataplane/body.js';
 import { GatewayError } from '../../dataplane/gateway-responses.js';
 import { compileTemplate, type CompiledTemplate, type RenderResult } from '../vtl/index.js';
+import { binaryMatcher, convert } from './binary.js';
 import { renderTemplate } from './render.js';
 import { templateInput } from './template-input.js';
 
@@ -26,28 +28,40 @@ export function requestContentType(ctx: RequestContext): string {
 }
 
 /**
- * Null when the body always passes through untouched (no templates and a passthrough that
- * allows it), so such routes keep streaming.
+ * Null when the body always passes through untouched (no templates, no conversion, and a
+ * passthrough that allows it), so such routes keep streaming.
  */
-export function compileRequestMapping(integration: Integration): RequestMapping | null {
+export function compileRequestMapping(
+  integration: Integration,
+  binaryMediaTypes: readonly string[],
+): RequestMapping | null {
   const templates = new Map<string, CompiledTemplate>();
   for (const [contentType, source] of Object.entries(integration.requestTemplates ?? {})) {
     templates.set(contentType.toLowerCase(), compileTemplate(source));
   }
   const behavior = integration.passthroughBehavior ?? 'WHEN_NO_MATCH';
-  if (templates.size === 0 && behavior !== 'NEVER') return null;
+  const handling = integration.contentHandling;
+  if (templates.size === 0 && behavior !== 'NEVER' && handling === undefined) return null;
   const passthroughAllowed =
     behavior === 'WHEN_NO_MATCH' || (behavior === 'WHEN_NO_TEMPLATES' && templates.size === 0);
+  const isBinary = binaryMatcher(binaryMediaTypes);
 
   return async (ctx) => {
     const contentType = requestContentType(ctx);
+    const binary = isBinary(contentType);
+    const raw = await readBody(ctx);
+    // A binary payload reaches a template only as base64 text (CONVERT_TO_TEXT); otherwise it
+    // passes through as it is.
+    if (binary && handling !== 'CONVERT_TO_TEXT')
+      return { body: raw, contentType: undefined, override: undefined };
+    const text = convert(raw, binary, handling === 'CONVERT_TO_TEXT' ? handling : undefined);
     const template = templates.get(contentType);
     if (!template) {
       if (!passthroughAllowed) throw new GatewayError('UNSUPPORTED_MEDIA_TYPE');
-      return { body: await readBody(ctx), contentType: undefined, override: undefined };
+      return { body: convert(text, false, handling), contentType: undefined, override: undefined };
     }
-    const body = (await readBody(ctx)).toString('utf8');
-    const result = renderTemplate(template, templateInput(ctx, body));
-    return { body: Buffer.from(result.output), contentType, override: result.requestOverride };
+    const result = renderTemplate(template, templateInput(ctx, text.toString('utf8')));
+    const output = convert(Buffer.from(result.output), false, handling);
+    return { body: output, contentType, override: result.requestOverride };
   };
 }
