@@ -21,6 +21,9 @@
 // alone and Gatehouse are measured alternately at that same pacing. The p99 Gatehouse adds is
 // the difference of the two medians.
 //
+// Alongside req/s, the proxies' CPU time per request is read from /proc: on a shared machine it
+// moves much less than req/s, so it cross-checks the throughput ratio.
+//
 // The run is a measurement, not a test: it exits 0 whether or not the targets are met, and 1
 // only when it cannot measure (no wrk, no build, a target that does not start or answer).
 import { spawn, spawnSync } from 'node:child_process';

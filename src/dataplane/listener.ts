@@ -11,7 +11,6 @@ import {
   type ServerResponse,
 } from 'node:http';
 import type { Socket } from 'node:net';
-import { pipeline } from 'node:stream';
 import { RequestContext, type MethodResponse } from './context.js';
 import { GatewayError, renderGatewayError } from './gateway-responses.js';
 import { MAX_REQUEST_BODY_BYTES } from './integrations/forwarding.js';
@@ -125,12 +124,16 @@ function writeResponse(
     return;
   }
   res.writeHead(response.statusCode, response.headers);
-  pipeline(body, res, (error) => {
-    if (error && !res.destroyed) {
-      options.log('integration response stream failed', { error: error.message });
-      res.destroy();
-    }
+  // pipe rather than stream.pipeline: pipeline's per-call abort machinery costs more than the
+  // rest of a proxied request on Node 20. The two error paths below are what pipeline adds.
+  body.on('error', (error) => {
+    options.log('integration response stream failed', { error: error.message });
+    res.destroy();
   });
+  res.on('close', () => {
+    if (!body.readableEnded) body.destroy();
+  });
+  body.pipe(res);
 }
 
 function writeError(

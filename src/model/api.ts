@@ -29,6 +29,7 @@ export const StageVariablesSchema = Type.Record(
   Type.String({ maxLength: 512 }),
   {
     maxProperties: 100,
+    additionalProperties: false,
   },
 );
 

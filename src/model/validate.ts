@@ -2,7 +2,8 @@
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import type { TSchema, Static } from '@sinclair/typebox';
 
-const ajv = new Ajv({ allErrors: true, strict: false });
+// verbose: errors carry their schema, so a refused property name can say which names are allowed.
+const ajv = new Ajv({ allErrors: true, strict: false, verbose: true });
 const compiled = new WeakMap<TSchema, ValidateFunction>();
 
 export class ModelValidationError extends Error {
@@ -22,6 +23,17 @@ export function describeError(error: ErrorObject, prefix = ''): string {
       return `${pointer}: must be ${JSON.stringify(params.allowedValue)}`;
     case 'enum':
       return `${pointer}: must be one of ${(params.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(', ')}`;
+    case 'additionalProperties': {
+      const name = String(params.additionalProperty);
+      const patterns = Object.keys(
+        (error.parentSchema as { patternProperties?: object } | undefined)?.patternProperties ?? {},
+      );
+      const allowed =
+        patterns.length > 0
+          ? `names must match ${patterns.join(' or ')}`
+          : 'this field is not part of the model';
+      return `${prefix + error.instancePath}/${name.replace(/~/g, '~0').replace(/\//g, '~1')}: not allowed; ${allowed}`;
+    }
     default:
       return `${pointer}: ${error.message ?? 'is invalid'}`;
   }

@@ -82,28 +82,23 @@ class BodyLimit extends Transform {
   }
 }
 
-/** Runs an upstream call under the integration timeout and turns its failures into AWS's outcomes. */
-export async function withIntegrationTimeout<T>(
-  timeoutMs: number,
-  call: (signal: AbortSignal) => Promise<T>,
-): Promise<T> {
-  const controller = new AbortController();
-  const timer = setTimeout(() => controller.abort(), timeoutMs);
-  try {
-    return await call(controller.signal);
-  } catch (error) {
-    if (controller.signal.aborted) throw new GatewayError('INTEGRATION_TIMEOUT');
-    if (
-      error instanceof RequestTooLargeError ||
-      (error as { cause?: unknown }).cause instanceof RequestTooLargeError
-    ) {
-      throw new GatewayError('REQUEST_TOO_LARGE');
-    }
-    // A request Gatehouse itself built wrong is a bug to log, not the endpoint's failure.
-    if (error instanceof errors.InvalidArgumentError) throw error;
-    // Refused, reset or unresolvable endpoints.
-    throw new GatewayError('INTEGRATION_FAILURE');
-  } finally {
-    clearTimeout(timer);
+/**
+ * AWS's outcome for a failed endpoint call. The integration timeout is undici's headers
+ * timeout (and body timeout where the body is read whole), so no timer or AbortController
+ * is created per request.
+ */
+export function endpointFailure(error: unknown): never {
+  if (error instanceof errors.HeadersTimeoutError || error instanceof errors.BodyTimeoutError) {
+    throw new GatewayError('INTEGRATION_TIMEOUT');
   }
+  if (
+    error instanceof RequestTooLargeError ||
+    (error as { cause?: unknown }).cause instanceof RequestTooLargeError
+  ) {
+    throw new GatewayError('REQUEST_TOO_LARGE');
+  }
+  // A request Gatehouse itself built wrong is a bug to log, not the endpoint's failure.
+  if (error instanceof errors.InvalidArgumentError) throw error;
+  // Refused, reset or unresolvable endpoints.
+  throw new GatewayError('INTEGRATION_FAILURE');
 }

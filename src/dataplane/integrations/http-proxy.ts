@@ -12,7 +12,7 @@ import type { MethodResponse, RequestContext } from '../context.js';
 import { contextVariables } from '../context-variables.js';
 import type { CompiledRequestParameters } from './request-parameters.js';
 import { buildPath, joinQuery, type Endpoint } from './endpoint.js';
-import { forwardedHeaders, requestBody, responseHeaders, withIntegrationTimeout } from './forwarding.js';
+import { forwardedHeaders, requestBody, responseHeaders, endpointFailure } from './forwarding.js';
 import type { UpstreamPools } from './upstream-pools.js';
 
 export interface HttpProxySpec {
@@ -84,15 +84,15 @@ export function httpProxyIntegration(spec: HttpProxySpec, pools: UpstreamPools):
     } else {
       body = requestBody(ctx);
     }
-    const response = await withIntegrationTimeout(spec.timeoutMs, (signal) =>
-      pool.request({
+    const response = await pool
+      .request({
         path: path + joinQuery(spec.endpoint.query, query),
         method: fixedMethod ?? ctx.method,
         headers,
         body,
-        signal,
-      }),
-    );
+        headersTimeout: spec.timeoutMs,
+      })
+      .catch(endpointFailure);
     let statusCode = response.statusCode;
     let outHeaders = responseHeaders(response.headers);
     let outBody: Buffer | Readable = response.body;

@@ -4,7 +4,7 @@ import type { IntegrationResponseSelector } from '../../features/mapping/integra
 import type { RequestMapping } from '../../features/mapping/request-mapping.js';
 import { readBody } from '../body.js';
 import { buildPath, joinQuery, type Endpoint } from './endpoint.js';
-import { requestBody, traceId, withIntegrationTimeout } from './forwarding.js';
+import { requestBody, traceId, endpointFailure } from './forwarding.js';
 import type { Integration } from './http-proxy.js';
 import type { CompiledRequestParameters } from './request-parameters.js';
 import type { UpstreamPools } from './upstream-pools.js';
@@ -62,21 +62,22 @@ export function httpIntegration(spec: HttpSpec, pools: UpstreamPools): Integrati
       body = null;
     }
     const queryString = [...query].map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(v)}`);
-    const upstream = await withIntegrationTimeout(spec.timeoutMs, async (signal) => {
-      const response = await pool.request({
+    // Non-proxy responses are mapped as a whole, so the body is read within the timeout too.
+    const upstream = await pool
+      .request({
         path: path + joinQuery(spec.endpoint.query, ...queryString),
         method: fixedMethod ?? ctx.method,
         headers,
         body,
-        signal,
-      });
-      // Non-proxy responses are mapped as a whole, so the body is read within the timeout.
-      return {
+        headersTimeout: spec.timeoutMs,
+        bodyTimeout: spec.timeoutMs,
+      })
+      .then(async (response) => ({
         statusCode: response.statusCode,
         headers: response.headers,
         body: Buffer.from(await response.body.arrayBuffer()),
-      };
-    });
+      }))
+      .catch(endpointFailure);
     return spec
       .select(String(upstream.statusCode))
       .render(ctx, { body: upstream.body, headers: upstream.headers });
