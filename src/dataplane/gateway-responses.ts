@@ -56,6 +56,25 @@ export const GATEWAY_RESPONSE_TYPES = {
 
 export type GatewayResponseType = keyof typeof GATEWAY_RESPONSE_TYPES;
 
+/**
+ * The answers AWS writes from its own code paths rather than from the default template carry
+ * a space after the colon: `{"message": "Internal server error"}` (36 bytes, as recorded),
+ * `{"message": "Endpoint request timed out"}`, `{"message": "Invalid request body"}`.
+ */
+const SPACED: ReadonlySet<GatewayResponseType> = new Set([
+  'API_CONFIGURATION_ERROR',
+  'BAD_REQUEST_BODY',
+  'BAD_REQUEST_PARAMETERS',
+  'DEFAULT_5XX',
+  'INTEGRATION_FAILURE',
+  'INTEGRATION_TIMEOUT',
+]);
+
+/** The default REST error body for a type and message. */
+export function defaultErrorBody(type: GatewayResponseType, message: string | null): string {
+  return SPACED.has(type) ? `{"message": ${JSON.stringify(message)}}` : `{"message":${JSON.stringify(message)}}`;
+}
+
 /** Raised by any step of the request path; rendered as the API's gateway response of that type. */
 export class GatewayError extends Error {
   constructor(
@@ -90,7 +109,7 @@ export function renderGatewayError(protocol: 'REST' | 'HTTP', error: GatewayErro
   return {
     status,
     headers: { 'content-type': 'application/json', 'x-amzn-ErrorType': entry.errorType },
-    body: `{"message":${JSON.stringify(message)}}`,
+    body: defaultErrorBody(error.responseType, message),
   };
 }
 

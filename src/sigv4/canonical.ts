@@ -13,8 +13,9 @@ export type QueryBag = Record<string, string | string[]>;
 
 /**
  * Decodes a raw query string (without `?`) into names and values. The signer re-encodes them
- * the RFC 3986 way, so `a+b`, `a%20b` and `a b` all canonicalise to `a%20b`, `%2f` and `%2F`
- * agree, and repeated names keep every value (the signer sorts them).
+ * the RFC 3986 way, so `a+b` and `a%20b` both canonicalise to `a%20b` (a literal plus must be
+ * sent as `%2B`), `%2f` and `%2F` agree, and repeated names keep every value (the signer sorts
+ * them).
  */
 export function queryBag(rawQuery: string): QueryBag {
   // A null prototype keeps a parameter named `__proto__` an ordinary parameter.

@@ -77,6 +77,15 @@ const reject = (errorType: SignatureErrorType, message: string): RejectedRequest
 const incomplete = (message: string) => reject('IncompleteSignatureException', message);
 const invalid = (message: string) => reject('InvalidSignatureException', message);
 
+/**
+ * Checks, in AWS's order: an Authorization header at all; its key=value pairs; Credential,
+ * SignedHeaders, Signature and a date header present; the algorithm; `host` signed; the date's
+ * format and its distance from `now`; the credential scope (service, terminator, date; any
+ * region); the access key; the body against a signed x-amz-content-sha256; the signature.
+ *
+ * The timestamp must come from `X-Amz-Date`, as every AWS SDK and CLI sends it; a request
+ * signed over the `Date` header instead fails the signature comparison.
+ */
 export async function verifyRequest(
   request: RequestToVerify,
   lookupSecret: SecretLookup,

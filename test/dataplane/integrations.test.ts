@@ -281,3 +281,20 @@ describe('HTTP API HTTP_PROXY', () => {
     expect(await refused.body.text()).toBe('{"message":"Internal Server Error"}');
   });
 });
+
+describe('REST error bodies, byte for byte', () => {
+  it('writes the 500 and 504 bodies with a space, as AWS does, and 403 without', async () => {
+    const url = serveRest({
+      'GET /slow': httpProxy(`${upstream.origin}/slow`, { timeoutInMillis: 100 }),
+      'GET /broken': httpProxy('${stageVariables.nothing}'),
+    });
+    const timeout = await request(url('/slow'));
+    expect(await timeout.body.text()).toBe('{"message": "Endpoint request timed out"}');
+    const broken = await request(url('/broken'));
+    const text = await broken.body.text();
+    expect(text).toBe('{"message": "Internal server error"}');
+    expect(Buffer.byteLength(text)).toBe(36);
+    const missing = await request(url('/nowhere'));
+    expect(await missing.body.text()).toBe('{"message":"Missing Authentication Token"}');
+  });
+});

@@ -1,7 +1,12 @@
 import type { IncomingHttpHeaders } from 'node:http';
+import { Hash } from '@smithy/core/serde';
+import { SignatureV4 } from '@smithy/signature-v4';
 import { signRequest, type RequestToVerify, type SigningCredentials } from '../../src/sigv4/index.js';
 
-export const KEY: SigningCredentials = { accessKeyId: 'AKIDGATEHOUSE', secretAccessKey: 'gatehouse/secret+key' };
+export const KEY: SigningCredentials = {
+  accessKeyId: 'AKIDGATEHOUSE',
+  secretAccessKey: 'gatehouse/secret+key',
+};
 export const SIGNED_AT = new Date('2026-11-25T21:56:50Z');
 
 export const lookup = (accessKeyId: string): string | undefined =>
@@ -19,11 +24,16 @@ export interface Outgoing {
   at?: Date;
 }
 
+/** A request as `node:http` hands it over: single-string headers. */
+export interface ReceivedRequest extends RequestToVerify {
+  headers: IncomingHttpHeaders;
+}
+
 /**
  * Signs a request with `signRequest` and returns it as a server receives it: the raw target,
  * lower-case headers including `host` and the signature headers.
  */
-export async function signedRequest(outgoing: Outgoing = {}): Promise<RequestToVerify> {
+export async function signedRequest(outgoing: Outgoing = {}): Promise<ReceivedRequest> {
   const url = outgoing.url ?? 'http://127.0.0.1:9999/restapis?limit=10';
   const body = Buffer.from(outgoing.body ?? '');
   const headers = outgoing.headers ?? { accept: 'application/json' };
@@ -40,8 +50,63 @@ export async function signedRequest(outgoing: Outgoing = {}): Promise<RequestToV
 }
 
 /** Replaces one parameter of the Authorization header. */
-export function withAuthorizationParam(request: RequestToVerify, name: string, value: string): RequestToVerify {
+export function withAuthorizationParam(
+  request: ReceivedRequest,
+  name: string,
+  value: string,
+): ReceivedRequest {
   const authorization = String(request.headers.authorization);
   const replaced = authorization.replace(new RegExp(`${name}=[^,]*`), `${name}=${value}`);
   return { ...request, headers: { ...request.headers, authorization: replaced } };
+}
+
+export interface SdkRequest {
+  method: string;
+  /** Path and query as they go on the wire. */
+  path: string;
+  headers: Record<string, string>;
+  body: Buffer;
+}
+
+/**
+ * Signs with `@smithy/signature-v4` directly, configured as the AWS SDK (applyChecksum) or the
+ * AWS CLI (no x-amz-content-sha256) configure it, independently of Gatehouse's `signRequest`.
+ */
+export async function sdkSigned(
+  request: SdkRequest,
+  { applyChecksum = true, credentials = KEY, at = SIGNED_AT } = {},
+): Promise<ReceivedRequest> {
+  const host = '127.0.0.1:9999';
+  const [path = '/', rawQuery = ''] = request.path.split('?');
+  const query: Record<string, string | string[]> = {};
+  for (const [name, value] of new URLSearchParams(rawQuery)) {
+    const existing = query[name];
+    query[name] =
+      existing === undefined ? value : [...(Array.isArray(existing) ? existing : [existing]), value];
+  }
+  const signer = new SignatureV4({
+    service: 'apigateway',
+    region: 'us-east-1',
+    credentials: {
+      accessKeyId: credentials.accessKeyId,
+      secretAccessKey: credentials.secretAccessKey,
+      ...(credentials.sessionToken ? { sessionToken: credentials.sessionToken } : {}),
+    },
+    sha256: Hash.bind(null, 'sha256'),
+    applyChecksum,
+  });
+  const signed = await signer.sign(
+    {
+      method: request.method,
+      protocol: 'http:',
+      hostname: '127.0.0.1',
+      port: 9999,
+      path,
+      query,
+      headers: { host, ...request.headers },
+      body: request.body,
+    },
+    { signingDate: at },
+  );
+  return { method: request.method, path: request.path, headers: signed.headers, body: request.body };
 }

@@ -115,7 +115,7 @@ export function parseHttpAuthorizerResult(
   const answer = parseObject(payload);
   const context = answer['context'];
   if (context !== undefined && context !== null && !isRecord(context)) throw configurationError();
-  const contextMap = (context ?? {}) as Record<string, unknown>;
+  const contextMap = context ?? {};
   if (settings.payloadFormatVersion === '2.0' && settings.enableSimpleResponses) {
     const isAuthorized = answer['isAuthorized'];
     if (typeof isAuthorized !== 'boolean') throw configurationError();

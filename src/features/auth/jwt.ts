@@ -75,7 +75,7 @@ export interface JwtAuthorizerOptions {
 export interface VerifiedToken {
   claims: JWTPayload;
   /** The token's scopes, from `scope` and `scp`. */
-  scopes: string[];
+  scopes: readonly string[];
 }
 
 export interface JwtAuthorizer {
@@ -224,7 +224,11 @@ class JwtVerifier implements JwtAuthorizer {
     if (this.settings.audience !== undefined && !audienceMatches(claims, this.settings.audience)) {
       throw invalidToken('the token does not have a valid audience', requiredScopes);
     }
-    const verified: VerifiedToken = { claims, scopes: scopesOf(claims) };
+    // Frozen: a remembered token's claims are handed to every later request that presents it.
+    const verified: VerifiedToken = Object.freeze({
+      claims: Object.freeze(claims),
+      scopes: Object.freeze(scopesOf(claims)),
+    });
     // jose has checked that exp is a number.
     const expiresAt = Math.min(
       ((claims.exp as number) + this.settings.clockToleranceSeconds) * 1000,
@@ -238,9 +242,7 @@ class JwtVerifier implements JwtAuthorizer {
 /** AWS accepts the token alone or after `Bearer `. */
 export function stripBearer(value: string): string {
   const trimmed = value.trim();
-  return trimmed.length > 7 && trimmed.slice(0, 7).toLowerCase() === 'bearer '
-    ? trimmed.slice(7).trim()
-    : trimmed;
+  return /^bearer(?:\s|$)/i.test(trimmed) ? trimmed.slice(6).trim() : trimmed;
 }
 
 /** `aud` must name one of the audiences; only a token without `aud` is judged by `client_id` (Cognito access tokens). */
@@ -338,6 +340,8 @@ class KeySource {
   }
 
   readonly getKey = async (header: JWSHeaderParameters, token: FlattenedJWSInput) => {
+    // AWS requires `kid`; without it jose would try every key of a matching type.
+    if (typeof header.kid !== 'string') throw new errors.JWKSNoMatchingKey();
     const resolver = this.remote ?? (await this.discover());
     try {
       return await resolver(header, token);
@@ -384,7 +388,7 @@ async function fetchJwksUri(discoveryUrl: URL, timeoutMs: number): Promise<URL> 
     signal: AbortSignal.timeout(timeoutMs),
   });
   if (response.status !== 200) throw new Error(`The discovery document answered ${response.status}`);
-  const document = (await response.json()) as unknown;
+  const document = await response.json();
   const jwksUri =
     typeof document === 'object' && document !== null
       ? (document as Record<string, unknown>)['jwks_uri']

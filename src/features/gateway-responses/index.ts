@@ -6,6 +6,7 @@
 import type { MethodResponse, RequestContext } from '../../dataplane/context.js';
 import { clfTime } from '../../dataplane/context-variables.js';
 import {
+  defaultErrorBody,
   GATEWAY_RESPONSE_TYPES,
   type GatewayError,
   type GatewayResponseType,
@@ -246,7 +247,7 @@ function render(plan: Plan, error: GatewayError, where: ErrorRenderContext): Met
 }
 
 function defaultBody(env: RenderEnv): string {
-  return `{"message":${JSON.stringify(env.message)}}`;
+  return defaultErrorBody(env.error.responseType, env.message);
 }
 
 /**

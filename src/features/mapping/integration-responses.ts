@@ -21,7 +21,8 @@ export interface SelectedResponse {
   render(ctx: RequestContext, output: IntegrationOutput): MethodResponse;
 }
 
-export type IntegrationResponseSelector = (selector: string) => SelectedResponse;
+/** `selector` is the endpoint's status or a function's errorMessage; undefined takes the default response. */
+export type IntegrationResponseSelector = (selector: string | undefined) => SelectedResponse;
 
 export function compileIntegrationResponses(
   responses: Record<string, IntegrationResponse> | undefined,
@@ -36,7 +37,7 @@ export function compileIntegrationResponses(
     else patterns.push([new RegExp(`^(?:${pattern})$`, 's'), compiled]);
   }
   return (selector) => {
-    for (const [pattern, response] of patterns) if (pattern.test(selector)) return response;
+    if (selector !== undefined) for (const [pattern, response] of patterns) if (pattern.test(selector)) return response;
     if (fallback) return fallback;
     // AWS: "No match for output mapping and no default output mapping configured".
     throw new GatewayError('API_CONFIGURATION_ERROR');

@@ -55,6 +55,7 @@ export class LambdaInvokeRuntime implements FunctionRuntime {
   private readonly host: string;
   private readonly targets = new Map<string, Target>();
   private readonly timeoutMs: number;
+  private closed = false;
 
   constructor(private readonly options: LambdaInvokeRuntimeOptions) {
     const endpoint = new URL(options.endpoint);
@@ -147,6 +148,8 @@ export class LambdaInvokeRuntime implements FunctionRuntime {
   }
 
   async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
     await this.pool.close();
   }
 

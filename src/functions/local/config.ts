@@ -82,10 +82,6 @@ export function resolveFunction(
   if (!Number.isInteger(memoryMB) || memoryMB < 1 || memoryMB > 10240)
     fail(`memoryMB must be a whole number from 1 to 10240`);
   if (!Number.isInteger(concurrency) || concurrency < 1) fail(`concurrency must be a whole number from 1`);
-  for (const [key, value] of Object.entries(environment)) {
-    if (!/^[a-zA-Z]\w+$/.test(key)) fail(`environment variable name ${JSON.stringify(key)} is not valid`);
-    if (typeof value !== 'string') fail(`environment variable ${key} must be a string`);
-  }
   const reserved = Object.keys(environment).filter((key) => RESERVED.has(key));
   if (reserved.length > 0)
     fail(
@@ -93,6 +89,10 @@ export function resolveFunction(
         'provided contains reserved keys that are currently not supported for modification. ' +
         `Reserved keys used in this request: ${reserved.join(', ')}`,
     );
+  for (const [key, value] of Object.entries(environment)) {
+    if (!/^[a-zA-Z]\w+$/.test(key)) fail(`environment variable name ${JSON.stringify(key)} is not valid`);
+    if (typeof value !== 'string') fail(`environment variable ${key} must be a string`);
+  }
 
   const logGroupName = `/aws/lambda/${name}`;
   const nodeMajor = process.versions.node.split('.')[0] ?? '20';

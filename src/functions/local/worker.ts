@@ -7,7 +7,8 @@
 // `workerMain` is compiled with the module, stays type-checked and linted, and is started
 // from its own text (`WORKER_SOURCE`, an eval worker). The rule that follows: `workerMain`
 // must not use anything from this module's scope; it receives everything through `deps`
-// (types are fine, they vanish in compilation).
+// (types are fine, they vanish in compilation). For the same reason test coverage must use
+// the v8 provider: istanbul would insert counters that do not exist inside the worker.
 import type * as fsModule from 'node:fs';
 import type * as pathModule from 'node:path';
 import type * as urlModule from 'node:url';
@@ -54,7 +55,12 @@ export function workerMain(deps: WorkerDeps): void {
       );
     }
   }
-  class UnhandledPromiseRejection extends Error {}
+  class UnhandledPromiseRejection extends Error {
+    // As Lambda's runtime: the message is the reason as Error(reason) turns it into text.
+    constructor(reason: unknown) {
+      super(reason as string);
+    }
+  }
   for (const errorClass of [
     ImportModuleError,
     HandlerNotFound,
@@ -339,7 +345,7 @@ export function workerMain(deps: WorkerDeps): void {
     fatal(error);
   });
   process.on('unhandledRejection', (reason) => {
-    const error = new UnhandledPromiseRejection(reason === undefined ? undefined : String(reason));
+    const error = new UnhandledPromiseRejection(reason);
     logAt('ERROR', [`Unhandled Promise Rejection \t${errorPayload(error)}`]);
     fatal(error);
   });

@@ -176,7 +176,7 @@ describe('resolution', () => {
     configure({ THROTTLED: { statusCode: '503' } });
     const res = await raise('INTEGRATION_TIMEOUT');
     expect(res.status).toBe(504);
-    expect(res.body).toBe('{"message":"Endpoint request timed out"}');
+    expect(res.body).toBe('{"message": "Endpoint request timed out"}');
   });
 
   it('an empty responseTemplates object keeps the default template', async () => {

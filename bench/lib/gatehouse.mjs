@@ -1,0 +1,80 @@
+// Gatehouse through its real CLI: `gatehouse import FILE --stage S --variables k=v,...`
+// (the API id is the last line it prints), then `gatehouse serve` on a free port.
+import { existsSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { freePort } from './http.mjs';
+import { ROOT } from './paths.mjs';
+import { PROXY_CORE } from './pinning.mjs';
+import { run, startServer, stop } from './processes.mjs';
+
+export const CLI = join(ROOT, 'dist', 'cli', 'main.js');
+
+/** Exits 1 when Gatehouse has not been built. */
+export function requireBuild() {
+  if (!existsSync(CLI)) {
+    process.stderr.write(`${CLI} is missing: build Gatehouse first (npm run build; npm run bench does it)\n`);
+    process.exit(1);
+  }
+}
+
+/**
+ * Writes `document` (an OpenAPI object) to `dir`, imports it into a data directory in `dir`
+ * and deploys it to `stage` with `variables`. Returns the API id, the data directory and what
+ * the import wrote to stderr (its warnings).
+ *
+ * @param {string} dir
+ * @param {object} document
+ * @param {{stage: string, variables: Record<string, string>}} deployment
+ */
+export async function importApi(dir, document, { stage, variables }) {
+  const file = join(dir, 'bench-api.json');
+  writeFileSync(file, `${JSON.stringify(document, null, 2)}\n`);
+  const data = join(dir, 'data');
+  const pairs = Object.entries(variables).map(([key, value]) => `${key}=${value}`);
+  const imported = await run('gatehouse import', process.execPath, [
+    CLI,
+    'import',
+    file,
+    '--stage',
+    stage,
+    '--variables',
+    pairs.join(','),
+    '--data',
+    data,
+  ]);
+  const apiId = imported.stdout.trim().split('\n').pop()?.trim();
+  if (!apiId) throw new Error(`gatehouse import printed no API id:\n${imported.stdout}`);
+  return { apiId, data, importWarnings: imported.stderr.trim() };
+}
+
+/**
+ * Starts `gatehouse serve` on 127.0.0.1 and a free port, pinned to `core`. `invokeUrl(apiId,
+ * stage, path)` is the path-style invoke URL of a resource path.
+ */
+export async function serveGatehouse(data, core = PROXY_CORE) {
+  const port = String(await freePort());
+  const proc = startServer('Gatehouse', core, [
+    CLI,
+    'serve',
+    '--port',
+    port,
+    '--host',
+    '127.0.0.1',
+    '--data',
+    data,
+  ]);
+  return {
+    proc,
+    pid: proc.child.pid,
+    core,
+    invokeUrl: (apiId, stage, path) => `http://127.0.0.1:${port}/_aws/execute-api/${apiId}/${stage}${path}`,
+  };
+}
+
+/** Gatehouse drains and exits 0 on SIGTERM; a warning says so if it does not. */
+export async function stopGatehouse(proc, warnings) {
+  const exit = await stop(proc, 5000);
+  if (exit.code !== 0) {
+    warnings.push(`Gatehouse did not exit 0 on SIGTERM (${exit.signal ?? `exit ${exit.code}`})`);
+  }
+}

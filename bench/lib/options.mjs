@@ -1,0 +1,46 @@
+// Command-line options: whole numbers within bounds, --json and --help. Wrong usage prints the
+// problem and the usage text and exits 2; --help prints the usage and exits 0.
+import { parseArgs } from 'node:util';
+
+/**
+ * `integers` maps each option name to `{ default, min, max, key? }`; the result has one entry
+ * per option, in that order (under `key` when given), then `json`.
+ *
+ * @param {string} usage
+ * @param {Record<string, {default: number, min: number, max: number, key?: string}>} integers
+ */
+export function readOptions(usage, integers) {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      options: {
+        ...Object.fromEntries(
+          Object.entries(integers).map(([name, spec]) => [
+            name,
+            { type: 'string', default: String(spec.default) },
+          ]),
+        ),
+        json: { type: 'boolean', default: false },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+    }));
+  } catch (error) {
+    process.stderr.write(`${error.message}\n\n${usage}`);
+    process.exit(2);
+  }
+  if (values.help) {
+    process.stdout.write(usage);
+    process.exit(0);
+  }
+  const options = {};
+  for (const [name, { min, max, key = name }] of Object.entries(integers)) {
+    const n = Number(values[name]);
+    if (!Number.isInteger(n) || n < min || n > max) {
+      process.stderr.write(`--${name} must be a whole number from ${min} to ${max}\n\n${usage}`);
+      process.exit(2);
+    }
+    options[key] = n;
+  }
+  options.json = values.json;
+  return options;
+}

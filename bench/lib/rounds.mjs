@@ -1,0 +1,37 @@
+// Measurements with a progress line each: warm-ups, and two targets measured in alternating
+// rounds so that a drift in the machine's speed does not favour either.
+import { progress } from './progress.mjs';
+import { wrk } from './wrk.mjs';
+
+/** One wrk run against `target`, announced as `label: target`. */
+export async function measure(target, label, settings) {
+  progress(`${label}: ${target.name}`);
+  return wrk(target, settings);
+}
+
+/** A run of `seconds` whose figures are thrown away, so the JIT has compiled the hot path. */
+export async function warmUp(target, seconds, settings) {
+  if (seconds > 0) await measure(target, `warm-up ${seconds} s`, { ...settings, duration: seconds });
+}
+
+/**
+ * `rounds` rounds of both targets in ABBA order (first, second, second, first, …); resolves
+ * with the runs of each, in round order.
+ */
+export async function alternateRounds([first, second], rounds, label, settings) {
+  const runs = new Map([
+    [first, []],
+    [second, []],
+  ]);
+  for (let index = 0; index < rounds; index++) {
+    const order = index % 2 === 0 ? [first, second] : [second, first];
+    for (const target of order) {
+      runs
+        .get(target)
+        .push(
+          await measure(target, `${label} round ${index + 1}/${rounds}, ${settings.duration} s`, settings),
+        );
+    }
+  }
+  return [runs.get(first), runs.get(second)];
+}

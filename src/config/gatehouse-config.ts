@@ -1,0 +1,98 @@
+// Gatehouse's own configuration file (`gatehouse serve --config gatehouse.yaml`): which
+// runtime serves each function named in Lambda integration URIs. docs/configuration.md
+// documents the format; every error names the file and a JSON pointer.
+import { dirname, isAbsolute, resolve } from 'node:path';
+import { Type, type Static } from '@sinclair/typebox';
+import { loadDocument } from '../openapi/parse.js';
+import { problemsOf } from '../model/validate.js';
+
+const Environment = Type.Record(Type.String({ pattern: '^[A-Za-z_][A-Za-z0-9_]*$' }), Type.String(), {
+  additionalProperties: false,
+});
+
+const LocalFunctionSchema = Type.Object(
+  {
+    runtime: Type.Literal('local'),
+    /** Lambda's handler setting, `file.export`, relative to codeDir. */
+    handler: Type.String({ pattern: '^[^.]+\\..+$' }),
+    /** Directory of the code, relative to the config file; default: the config file's directory. */
+    codeDir: Type.Optional(Type.String({ minLength: 1 })),
+    timeout: Type.Optional(Type.Integer({ minimum: 1, maximum: 900 })),
+    memorySize: Type.Optional(Type.Integer({ minimum: 16, maximum: 10_240 })),
+    concurrency: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000 })),
+    environment: Type.Optional(Environment),
+  },
+  { additionalProperties: false },
+);
+
+const LambdaFunctionSchema = Type.Object(
+  {
+    runtime: Type.Literal('lambda'),
+    /** The function's name in Lambda; default: the name used in the integration URI. */
+    functionName: Type.Optional(Type.String({ minLength: 1 })),
+    qualifier: Type.Optional(Type.String({ minLength: 1 })),
+  },
+  { additionalProperties: false },
+);
+
+const LambdaEndpointSchema = Type.Object(
+  {
+    endpoint: Type.String({ pattern: '^https?://' }),
+    region: Type.String({ minLength: 1 }),
+    /** Absent: AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY / AWS_SESSION_TOKEN from the environment, else unsigned. */
+    credentials: Type.Optional(
+      Type.Object(
+        {
+          accessKeyId: Type.String({ minLength: 1 }),
+          secretAccessKey: Type.String({ minLength: 1 }),
+          sessionToken: Type.Optional(Type.String()),
+        },
+        { additionalProperties: false },
+      ),
+    ),
+    timeoutMs: Type.Optional(Type.Integer({ minimum: 50 })),
+  },
+  { additionalProperties: false },
+);
+
+export const GatehouseConfigSchema = Type.Object(
+  {
+    functions: Type.Optional(
+      Type.Record(Type.String({ pattern: '^[A-Za-z0-9_-]{1,140}$' }), Type.Union([LocalFunctionSchema, LambdaFunctionSchema]), {
+        additionalProperties: false,
+      }),
+    ),
+    lambda: Type.Optional(LambdaEndpointSchema),
+  },
+  { additionalProperties: false },
+);
+
+export type GatehouseConfig = Static<typeof GatehouseConfigSchema>;
+export type LocalFunctionSettings = Static<typeof LocalFunctionSchema>;
+
+export interface LoadedConfig {
+  config: GatehouseConfig;
+  /** Directory relative paths in the file are resolved against. */
+  baseDir: string;
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+export async function loadConfig(path: string): Promise<LoadedConfig> {
+  const document = (await loadDocument(path)) ?? {};
+  const problems = problemsOf(GatehouseConfigSchema, document).map((line) => `${path}: ${line}`);
+  const config = document as GatehouseConfig;
+  const usesLambda = Object.values(config.functions ?? {}).some((f) => f.runtime === 'lambda');
+  if (problems.length === 0 && usesLambda && !config.lambda) {
+    problems.push(`${path}: /lambda: required when a function uses runtime "lambda" (endpoint and region)`);
+  }
+  if (problems.length > 0) throw new ConfigError(problems.join('\n'));
+  return { config, baseDir: dirname(resolve(path)) };
+}
+
+export function resolveCodeDir(settings: LocalFunctionSettings, baseDir: string): string {
+  const dir = settings.codeDir ?? '.';
+  return isAbsolute(dir) ? dir : resolve(baseDir, dir);
+}

@@ -1,0 +1,25 @@
+// The function a Lambda integration URI names:
+// arn:aws:apigateway:{region}:lambda:path/2015-03-31/functions/{functionArn}/invocations
+// where functionArn is arn:aws:lambda:{region}:{account}:function:{name}[:{qualifier}] (or a
+// bare name). Stage variables are substituted before this runs.
+export interface FunctionTarget {
+  name: string;
+  qualifier?: string;
+}
+
+const INVOCATION = /^arn:aws[a-z-]*:apigateway:[^:]*:lambda:path\/2015-03-31\/functions\/(.+)\/invocations$/;
+const FUNCTION_ARN = /^arn:aws[a-z-]*:lambda:[^:]*:[^:]*:function:([^:]+)(?::([^:]+))?$/;
+
+export function functionTargetOf(uri: string): FunctionTarget {
+  const invocation = INVOCATION.exec(uri);
+  if (!invocation) {
+    throw new Error(
+      `integration uri "${uri}" must be a Lambda invocation ARN: arn:aws:apigateway:{region}:lambda:path/2015-03-31/functions/{functionArn}/invocations`,
+    );
+  }
+  const functionRef = decodeURIComponent(invocation[1]!);
+  const arn = FUNCTION_ARN.exec(functionRef);
+  if (arn) return arn[2] === undefined ? { name: arn[1]! } : { name: arn[1]!, qualifier: arn[2] };
+  if (/^[A-Za-z0-9_-]+$/.test(functionRef)) return { name: functionRef };
+  throw new Error(`integration uri names "${functionRef}", which is not a Lambda function ARN or name`);
+}
