@@ -1,7 +1,12 @@
 // The benchmark's upstream: a tiny keep-alive HTTP server that answers every request with the
-// same ~100-byte JSON body. It prints {"port":N} on stdout once listening.
+// same JSON body, by default ~100 bytes. It prints {"port":N} on stdout once listening.
 //
-//   node bench/upstream.mjs [--port N] [--host H]
+//   node bench/upstream.mjs [--port N] [--host H] [--body FILE] [--record]
+//
+// --body FILE   answer with the bytes of FILE (JSON) instead of the built-in body.
+// --record      keep the last request received (method, path, headers, body) and answer
+//               GET /_last with it as JSON, so a benchmark can check what reached the upstream.
+import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { parseArgs } from 'node:util';
 
@@ -9,22 +14,54 @@ const { values } = parseArgs({
   options: {
     port: { type: 'string', default: '0' },
     host: { type: 'string', default: '127.0.0.1' },
+    body: { type: 'string' },
+    record: { type: 'boolean', default: false },
   },
 });
 
-const BODY = Buffer.from(
-  JSON.stringify({
-    id: 1,
-    name: 'gatehouse-bench',
-    status: 'ok',
-    region: 'local',
-    tags: ['upstream', 'keep-alive'],
-    n: 42,
-  }),
-);
+const BODY = values.body
+  ? readFileSync(values.body)
+  : Buffer.from(
+      JSON.stringify({
+        id: 1,
+        name: 'gatehouse-bench',
+        status: 'ok',
+        region: 'local',
+        tags: ['upstream', 'keep-alive'],
+        n: 42,
+      }),
+    );
 const HEADERS = { 'content-type': 'application/json', 'content-length': String(BODY.length) };
 
+let last = null;
+
+function answerLast(res) {
+  const body = Buffer.from(JSON.stringify(last));
+  res.writeHead(200, { 'content-type': 'application/json', 'content-length': String(body.length) });
+  res.end(body);
+}
+
 const server = createServer({ keepAliveTimeout: 60_000 }, (req, res) => {
+  if (values.record) {
+    if (req.method === 'GET' && req.url === '/_last') {
+      req.resume();
+      answerLast(res);
+      return;
+    }
+    const chunks = [];
+    req.on('data', (chunk) => chunks.push(chunk));
+    req.on('end', () => {
+      last = {
+        method: req.method,
+        path: req.url,
+        headers: req.headers,
+        body: Buffer.concat(chunks).toString('utf8'),
+      };
+      res.writeHead(200, HEADERS);
+      res.end(BODY);
+    });
+    return;
+  }
   // Drain any request body so the connection can be reused, then answer.
   req.resume();
   req.on('end', () => {

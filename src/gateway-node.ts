@@ -8,9 +8,12 @@ import { createGatewayServer, type ListenerOptions } from './dataplane/listener.
 import { StageRegistry } from './dataplane/stage-registry.js';
 import type { Log } from './observability/log.js';
 import type { ConfigStore } from './store/config-store.js';
+import type { FunctionRuntime } from './functions/runtime.js';
 
 export interface GatewayNodeOptions {
   store: ConfigStore;
+  /** Runs the functions Lambda integrations and authorizers name; closed by stop(). */
+  functions?: FunctionRuntime;
   port: number;
   host?: string;
   log: Log;
@@ -31,7 +34,7 @@ export interface GatewayNode {
 export async function startGatewayNode(options: GatewayNodeOptions): Promise<GatewayNode> {
   const registry = new StageRegistry();
   const pools = new UpstreamPools();
-  const loader = new StageLoader(options.store, registry, pools, options.log);
+  const loader = new StageLoader(options.store, registry, pools, options.log, options.functions);
   await loader.start();
   const server = createGatewayServer({ ...options.listener, registry, log: options.log });
   await new Promise<void>((resolve, reject) => {
@@ -55,6 +58,7 @@ export async function startGatewayNode(options: GatewayNodeOptions): Promise<Gat
       await closed;
       clearTimeout(timer);
       await pools.close();
+      await options.functions?.close();
     })());
 
   return { server, port, url: `http://${shownHost}:${port}`, loader, registry, stop };

@@ -22,12 +22,12 @@ export function table(rows) {
 }
 
 /** The header of a per-target table of summaries (see summaryRow). */
-export const summaryHeader = (proxyCore) => [
+export const summaryHeader = (proxyCore, cpuLabel = 'proxy CPU') => [
   'target',
   'req/s',
   'p50',
   'p99',
-  'proxy CPU',
+  cpuLabel,
   'CPU/request',
   `others on core ${proxyCore}`,
   'errors',

@@ -6,6 +6,7 @@ import { importOpenApi } from '../openapi/import.js';
 import { loadDocument } from '../openapi/parse.js';
 import type { ConfigStore } from '../store/config-store.js';
 import { SqliteConfigStore } from '../store/sqlite/sqlite-config-store.js';
+import { deploymentCheck } from './deployment-check.js';
 
 export async function withStore<T>(dataDir: string, use: (store: ConfigStore) => Promise<T>): Promise<T> {
   const store = SqliteConfigStore.open(dataDir);
@@ -18,7 +19,7 @@ export async function withStore<T>(dataDir: string, use: (store: ConfigStore) =>
 
 export async function runImport(
   file: string,
-  opts: { stage?: string; variables?: string; data: string },
+  opts: { stage?: string; variables?: string; config?: string; data: string },
   out: NodeJS.WritableStream = process.stdout,
 ): Promise<void> {
   if (opts.variables !== undefined && opts.stage === undefined) throw new Error('--variables needs --stage');
@@ -26,34 +27,46 @@ export async function runImport(
   const { api, warnings } = importOpenApi(await loadDocument(file));
   for (const warning of warnings) process.stderr.write(`warning: ${warning}\n`);
   const apiId = apiIdOf(api);
-  await withStore(opts.data, async (store) => {
-    await store.createApi(api);
-    out.write(`imported ${api.protocolType} API "${api.name}"\n`);
-    if (opts.stage !== undefined) {
-      const { deployment } = await deploy(store, {
-        apiId,
-        stageName: opts.stage,
-        ...(variables ? { variables } : {}),
-      });
-      out.write(`deployed ${deployment.id} to stage ${opts.stage}\n`);
-    }
-  });
+  const checker = opts.stage === undefined ? undefined : await deploymentCheck(opts.config);
+  try {
+    await withStore(opts.data, async (store) => {
+      await store.createApi(api);
+      out.write(`imported ${api.protocolType} API "${api.name}"\n`);
+      if (opts.stage !== undefined) {
+        const { deployment } = await deploy(store, {
+          apiId,
+          stageName: opts.stage,
+          ...(variables ? { variables } : {}),
+          ...(checker && { check: checker.check }),
+        });
+        out.write(`deployed ${deployment.id} to stage ${opts.stage}\n`);
+      }
+    });
+  } finally {
+    await checker?.close();
+  }
   out.write(`${apiId}\n`);
 }
 
 export async function runDeploy(
   apiId: string,
-  opts: { stage: string; variables?: string; description?: string; data: string },
+  opts: { stage: string; variables?: string; description?: string; config?: string; data: string },
 ): Promise<void> {
-  await withStore(opts.data, async (store) => {
-    const { deployment } = await deploy(store, {
-      apiId,
-      stageName: opts.stage,
-      ...(opts.variables !== undefined ? { variables: parseVariables(opts.variables) } : {}),
-      ...(opts.description !== undefined ? { description: opts.description } : {}),
+  const checker = await deploymentCheck(opts.config);
+  try {
+    await withStore(opts.data, async (store) => {
+      const { deployment } = await deploy(store, {
+        apiId,
+        stageName: opts.stage,
+        check: checker.check,
+        ...(opts.variables !== undefined ? { variables: parseVariables(opts.variables) } : {}),
+        ...(opts.description !== undefined ? { description: opts.description } : {}),
+      });
+      process.stdout.write(`deployed ${deployment.id} to stage ${opts.stage}\n`);
     });
-    process.stdout.write(`deployed ${deployment.id} to stage ${opts.stage}\n`);
-  });
+  } finally {
+    await checker.close();
+  }
 }
 
 export async function runExport(

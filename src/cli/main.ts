@@ -28,8 +28,9 @@ export function buildProgram(): Command {
     .description('serve every deployed stage')
     .option('--port <port>', 'data-plane port', port, 8080)
     .option('--host <host>', 'address to listen on', '0.0.0.0')
+    .option('--config <file>', 'configuration file: function runtimes (docs/configuration.md)')
     .addOption(dataOption())
-    .action((opts: { port: number; host: string; data: string }) => runServe(opts));
+    .action((opts: { port: number; host: string; config?: string; data: string }) => runServe(opts));
 
   program
     .command('import')
@@ -37,10 +38,13 @@ export function buildProgram(): Command {
     .argument('<file>', 'the OpenAPI file')
     .option('--stage <name>', 'also deploy the API to this stage')
     .option('--variables <k=v,...>', 'stage variables, with --stage')
+    .option('--config <file>', 'refuse the deployment if a function it names is not in this configuration')
     .addOption(dataOption())
-    .action(async (file: string, opts: { stage?: string; variables?: string; data: string }) => {
-      await runImport(file, opts);
-    });
+    .action(
+      async (file: string, opts: { stage?: string; variables?: string; config?: string; data: string }) => {
+        await runImport(file, opts);
+      },
+    );
 
   program
     .command('deploy')
@@ -49,10 +53,13 @@ export function buildProgram(): Command {
     .requiredOption('--stage <name>', 'stage name')
     .option('--variables <k=v,...>', 'stage variables, merged over the existing ones')
     .option('--description <text>', 'deployment description')
+    .option('--config <file>', 'refuse the deployment if a function it names is not in this configuration')
     .addOption(dataOption())
     .action(
-      (apiId: string, opts: { stage: string; variables?: string; description?: string; data: string }) =>
-        runDeploy(apiId, opts),
+      (
+        apiId: string,
+        opts: { stage: string; variables?: string; description?: string; config?: string; data: string },
+      ) => runDeploy(apiId, opts),
     );
 
   program

@@ -11,11 +11,21 @@ import { importOpenApi } from '../openapi/import.js';
 import { loadDocument } from '../openapi/parse.js';
 import { SqliteConfigStore } from '../store/sqlite/sqlite-config-store.js';
 import { invokeUrl } from './config-commands.js';
+import { loadConfig } from '../config/gatehouse-config.js';
+import { createFunctionRuntime } from '../functions/registry.js';
 
-export async function runServe(opts: { port: number; host: string; data: string }): Promise<void> {
+export async function runServe(opts: {
+  port: number;
+  host: string;
+  data: string;
+  config?: string;
+}): Promise<void> {
+  const log = jsonLog();
+  const loaded = opts.config === undefined ? undefined : await loadConfig(opts.config);
+  const functions = loaded && createFunctionRuntime(loaded.config, loaded.baseDir, log);
   const store = SqliteConfigStore.open(opts.data);
   const node = await listen(
-    () => startGatewayNode({ store, port: opts.port, host: opts.host, log: jsonLog() }),
+    () => startGatewayNode({ store, port: opts.port, host: opts.host, log, ...(functions && { functions }) }),
     opts.port,
   );
   const stages = [...node.registry.list().values()].reduce((n, api) => n + api.stages.size, 0);

@@ -7,6 +7,7 @@ import type { CompiledStage } from '../dataplane/compiled-stage.js';
 import type { UpstreamPools } from '../dataplane/integrations/upstream-pools.js';
 import type { StageRegistry } from '../dataplane/stage-registry.js';
 import { compileStage } from './compile-stage.js';
+import type { FunctionRuntime } from '../functions/runtime.js';
 
 interface Compiled {
   fingerprint: string;
@@ -25,6 +26,7 @@ export class StageLoader {
     private readonly registry: StageRegistry,
     private readonly pools: UpstreamPools,
     private readonly log: (message: string, fields?: Record<string, unknown>) => void,
+    private readonly functions?: FunctionRuntime,
   ) {}
 
   /** Loads now, then follows the store's changes. */
@@ -100,6 +102,7 @@ export class StageLoader {
     }
     const compiled = compileStage(deployment, stage, {
       pools: this.pools,
+      functions: this.functions,
       warn: (message) => this.log(message, { apiId: stage.apiId }),
       onUnexpected: (error) =>
         this.log('request failed', {

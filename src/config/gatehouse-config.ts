@@ -6,7 +6,8 @@ import { Type, type Static } from '@sinclair/typebox';
 import { loadDocument } from '../openapi/parse.js';
 import { problemsOf } from '../model/validate.js';
 
-const Environment = Type.Record(Type.String({ pattern: '^[A-Za-z_][A-Za-z0-9_]*$' }), Type.String(), {
+// Lambda's rule for variable names.
+const Environment = Type.Record(Type.String({ pattern: '^[a-zA-Z][a-zA-Z0-9_]+$' }), Type.String(), {
   additionalProperties: false,
 });
 
@@ -58,9 +59,13 @@ const LambdaEndpointSchema = Type.Object(
 export const GatehouseConfigSchema = Type.Object(
   {
     functions: Type.Optional(
-      Type.Record(Type.String({ pattern: '^[A-Za-z0-9_-]{1,140}$' }), Type.Union([LocalFunctionSchema, LambdaFunctionSchema]), {
-        additionalProperties: false,
-      }),
+      Type.Record(
+        Type.String({ pattern: '^[A-Za-z0-9_-]{1,140}$' }),
+        Type.Union([LocalFunctionSchema, LambdaFunctionSchema]),
+        {
+          additionalProperties: false,
+        },
+      ),
     ),
     lambda: Type.Optional(LambdaEndpointSchema),
   },

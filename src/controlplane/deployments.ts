@@ -12,6 +12,15 @@ export interface DeployRequest {
   description?: string;
   /** Merged over the stage's existing variables. */
   variables?: Record<string, string>;
+  /**
+   * Problems that make the deployment unusable (e.g. a function no runtime serves); any
+   * problem refuses the deployment before anything is written.
+   */
+  check?: (deployment: Deployment, stage: Stage) => string[];
+}
+
+export class DeploymentRefused extends Error {
+  override name = 'DeploymentRefused';
 }
 
 export async function deploy(
@@ -36,6 +45,8 @@ export async function deploy(
     createdDate: existing?.createdDate ?? createdDate,
     lastUpdatedDate: createdDate,
   };
+  const problems = request.check?.(deployment, stage) ?? [];
+  if (problems.length > 0) throw new DeploymentRefused(problems.join('\n'));
   await store.createDeployment(deployment);
   await store.putStage(stage);
   return { deployment, stage };

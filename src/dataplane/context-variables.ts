@@ -54,7 +54,17 @@ export function contextVariables(ctx: RequestContext): Record<string, unknown> {
     resourceId: ctx.resourceId,
     resourcePath: ctx.resourcePath,
     stage: ctx.stageName,
-    authorizer: {},
+    authorizer: authorizerVariables(ctx.authorizer),
     error: {},
   };
+}
+
+/** `$context.authorizer.*`: REST authorizer context values are strings, as AWS renders them. */
+function authorizerVariables(authorizer: Record<string, unknown> | undefined): Record<string, unknown> {
+  if (!authorizer) return {};
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(authorizer)) {
+    out[key] = typeof value === 'number' || typeof value === 'boolean' ? String(value) : value;
+  }
+  return out;
 }

@@ -20,6 +20,12 @@ export class RequestContext {
   resourcePath = '';
   resourceId = '';
   routeKey = '';
+  /**
+   * What the route's authorizer established: REST `{principalId, ...context}` (values as the
+   * authorizer returned them) or `{claims, scopes}`; HTTP APIs `{lambda: {...}}` or
+   * `{jwt: {claims, scopes}}`. Undefined on routes without an authorizer.
+   */
+  authorizer: Record<string, unknown> | undefined = undefined;
   /** Set when the stage takes the request. */
   apiId = '';
   deploymentId = '';

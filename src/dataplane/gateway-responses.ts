@@ -72,7 +72,9 @@ const SPACED: ReadonlySet<GatewayResponseType> = new Set([
 
 /** The default REST error body for a type and message. */
 export function defaultErrorBody(type: GatewayResponseType, message: string | null): string {
-  return SPACED.has(type) ? `{"message": ${JSON.stringify(message)}}` : `{"message":${JSON.stringify(message)}}`;
+  return SPACED.has(type)
+    ? `{"message": ${JSON.stringify(message)}}`
+    : `{"message":${JSON.stringify(message)}}`;
 }
 
 /** Raised by any step of the request path; rendered as the API's gateway response of that type. */

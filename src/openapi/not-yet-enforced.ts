@@ -31,6 +31,8 @@ export const ENFORCED: ReadonlySet<LaterFeature> = new Set<LaterFeature>([
   'gatewayResponses',
   'cors',
   'compression',
+  'awsIntegrations',
+  'contentHandling',
 ]);
 
 /** The warning for `feature` used at `at`, or undefined once the feature is enforced. */

@@ -17,13 +17,20 @@ export interface FunctionCall {
 }
 
 /** Invokes under the integration timeout; a runtime that cannot run the function is a 500. */
-export async function invokeFunction(call: FunctionCall, ctx: RequestContext, event: Buffer): Promise<FunctionResult> {
+export async function invokeFunction(
+  call: FunctionCall,
+  ctx: RequestContext,
+  event: Buffer,
+): Promise<FunctionResult> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(() => reject(new GatewayError('INTEGRATION_TIMEOUT')), call.timeoutMs);
   });
   try {
-    return await Promise.race([call.runtime.invoke(call.functionName, event, { requestId: ctx.requestId }), timeout]);
+    return await Promise.race([
+      call.runtime.invoke(call.functionName, event, { requestId: ctx.requestId }),
+      timeout,
+    ]);
   } catch (error) {
     // Throttled, missing or unreachable functions: AWS answers these with a 500.
     if (error instanceof FunctionInvokeError) throw new GatewayError('API_CONFIGURATION_ERROR');

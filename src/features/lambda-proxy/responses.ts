@@ -200,9 +200,9 @@ function cookiesOf(value: unknown): string[] {
 }
 
 /**
- * The method response's headers: one value as a string, several as separate header lines
- * (clients read them as `value1, value2`; Set-Cookie needs them apart). Without a Content-Type
- * from the function the response says `application/json`.
+ * The method response's headers: several values joined as `value1, value2` on one line, as
+ * AWS sends them (recorded), except Set-Cookie, whose values must stay apart. Without a
+ * Content-Type from the function the response says `application/json`.
  */
 function headersOut(merged: Map<string, HeaderEntry>): Record<string, string | string[]> {
   const headers: Record<string, string | string[]> = {};
@@ -210,7 +210,13 @@ function headersOut(merged: Map<string, HeaderEntry>): Record<string, string | s
   for (const [lower, entry] of merged) {
     if (entry.values.length === 0 || FRAMING_HEADERS.has(lower)) continue;
     if (lower === 'content-type') contentType = true;
-    put(headers, entry.name, entry.values.length === 1 ? entry.values[0]! : entry.values);
+    const value =
+      entry.values.length === 1
+        ? entry.values[0]!
+        : lower === 'set-cookie'
+          ? entry.values
+          : entry.values.join(', ');
+    put(headers, entry.name, value);
   }
   if (!contentType) headers['Content-Type'] = 'application/json';
   return headers;

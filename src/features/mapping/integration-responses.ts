@@ -37,7 +37,8 @@ export function compileIntegrationResponses(
     else patterns.push([new RegExp(`^(?:${pattern})$`, 's'), compiled]);
   }
   return (selector) => {
-    if (selector !== undefined) for (const [pattern, response] of patterns) if (pattern.test(selector)) return response;
+    if (selector !== undefined)
+      for (const [pattern, response] of patterns) if (pattern.test(selector)) return response;
     if (fallback) return fallback;
     // AWS: "No match for output mapping and no default output mapping configured".
     throw new GatewayError('API_CONFIGURATION_ERROR');

@@ -1,0 +1,474 @@
+#!/usr/bin/env node
+// The mapping-template benchmark: what a REST route pays for a request template and a response
+// template, compared with the same route without them. docs/benchmarks.md explains the method
+// and how to read the output.
+//
+//   npm run build && node bench/templates.mjs [--duration 10] [--rounds 4] [--warmup 3]
+//                                             [--connections 64] [--json]
+//
+// Gatehouse (the real CLI, `import`, then `serve`) serves one REST API with two routes, both an
+// HTTP (non-proxy) integration that POSTs to the same upstream, which answers a ~1 KB JSON order:
+//   POST /plain    no templates: the body passes through to the upstream, the upstream's back;
+//   POST /mapped   a 20-line request template (#set, #foreach with $foreach.hasNext, #if,
+//                  $util.escapeJavaScript, $input.params, $context.requestId, $stageVariables)
+//                  and a 12-line response template reading $input.path('$.…').
+// wrk POSTs the same ~1 KB JSON order to both. Before measuring, one request per route checks
+// that both answer 200 with the expected body and that the upstream received what the route
+// should send; anything else stops the benchmark with exit code 1.
+// Gatehouse runs on core 0; the upstream and wrk run on core 1. Both routes are warmed up, then
+// measured alternately for --rounds rounds, and the medians compared: the target is
+// mapped >= 0.70x plain's requests/s. Gatehouse's CPU time per request, from /proc, is the
+// cross-check that a shared machine disturbs much less.
+//
+// The run is a measurement, not a test: it exits 0 whether or not the target is met, and 1
+// only when it cannot measure (no wrk, no build, a route that does not start or answer right).
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { isDeepStrictEqual } from 'node:util';
+import {
+  checkErrors,
+  checkOthersOnProxyCore,
+  checkSaturated,
+  checkStderr,
+  checkSteal,
+} from './lib/disturbance.mjs';
+import { fmtRatio, fmtUs, summaryHeader, summaryRow, table, verdict, warningLines } from './lib/format.mjs';
+import { importApi, requireBuild, serveGatehouse, stopGatehouse } from './lib/gatehouse.mjs';
+import { send } from './lib/http.mjs';
+import { runBenchmark } from './lib/main.mjs';
+import { round } from './lib/numbers.mjs';
+import { readOptions } from './lib/options.mjs';
+import { benchFile } from './lib/paths.mjs';
+import { isPinned, LOAD_CORE, PROXY_CORE, setUpPinning } from './lib/pinning.mjs';
+import { makeTempDir, startServer, stopAll } from './lib/processes.mjs';
+import { progress } from './lib/progress.mjs';
+import { reportedPort, waitUntilReady } from './lib/readiness.mjs';
+import { alternateRounds, warmUp } from './lib/rounds.mjs';
+import { summarize } from './lib/summary.mjs';
+import { requestScript } from './lib/wrk-scripts.mjs';
+import { requireWrk } from './lib/wrk.mjs';
+
+/** The mapped route's req/s must be at least this fraction of the plain route's. */
+const THROUGHPUT_TARGET = 0.7;
+
+const STAGE = 'bench';
+const ENV = 'bench';
+const CHANNEL = 'web';
+
+const USAGE = `usage: node bench/templates.mjs [options]
+
+Measures a Gatehouse REST route with a request and a response mapping template against the
+same route without templates, with wrk. Build Gatehouse first (npm run build).
+See docs/benchmarks.md.
+
+  --duration <s>      seconds per measurement (default 10)
+  --rounds <n>        alternating plain/mapped rounds; medians are reported (default 4)
+  --warmup <s>        warm-up seconds per route before measuring (default 3)
+  --connections <n>   wrk connections (default 64)
+  --json              print the results as JSON on stdout (progress stays on stderr)
+  -h, --help          show this help
+`;
+
+// ---------------------------------------------------------------------------------------------
+// The payloads: the order a client POSTs, and the order the upstream answers with
+
+const ITEMS = [
+  ['SKU-10482', 'Water bottle, 750 ml', 2, 18.9, false],
+  ['SKU-20931', 'Running socks', 1, 24.5, false],
+  ['SKU-33017', 'Headlamp, 400 lm', 1, 39.95, true],
+  ['SKU-41125', 'Merino beanie', 2, 29, false],
+  ['SKU-50268', 'Energy gel x12', 3, 21.6, false],
+  ['SKU-61744', 'Collapsible cup', 4, 6.5, false],
+  ['SKU-72390', 'Rain jacket "Storm" size M', 1, 149, true],
+  ['SKU-83306', 'First-aid kit', 1, 27.8, false],
+  ['SKU-94151', 'Trekking poles/carbon', 1, 89.9, false],
+  ['SKU-99027', 'Trail map Côte d’Azur', 1, 12.4, false],
+];
+
+/** The ~1 KB order wrk POSTs to both routes. */
+const REQUEST_ORDER = {
+  orderId: 'ord-2024-000123',
+  customer: { id: 'cus-4821', name: 'Zoë "Z" Müller', email: 'zoe.mueller@example.com' },
+  currency: 'EUR',
+  items: ITEMS.map(([sku, name, quantity, price, giftWrap]) => ({ sku, name, quantity, price, giftWrap })),
+  shippingAddress: { city: 'Nice', country: 'FR' },
+  note: 'Leave at the back door / ring twice',
+};
+
+const total = round(
+  ITEMS.reduce((sum, [, , quantity, price]) => sum + quantity * price, 0),
+  2,
+);
+
+/** The ~1 KB order the upstream answers every request with. */
+const UPSTREAM_ORDER = {
+  orderId: REQUEST_ORDER.orderId,
+  status: 'CONFIRMED',
+  currency: 'EUR',
+  total,
+  customer: { id: 'cus-4821', name: REQUEST_ORDER.customer.name },
+  items: ITEMS.map(([sku, , quantity, price]) => ({
+    sku,
+    quantity,
+    price,
+    lineTotal: round(quantity * price, 2),
+  })),
+  shipping: {
+    method: 'standard',
+    estimatedDelivery: '2024-06-14',
+    trackingUrl: 'https://track.example.com/p/ord-2024-000123',
+  },
+  createdAt: '2024-06-11T09:30:12Z',
+};
+
+// ---------------------------------------------------------------------------------------------
+// The templates, and what they must produce from the payloads above
+
+const REQUEST_TEMPLATE = `#set($b = $input.path('$'))
+{
+  "orderId": "$util.escapeJavaScript($b.orderId)",
+  "requestId": "$context.requestId",
+  "env": "$stageVariables.env",
+  "channel": "$util.escapeJavaScript($input.params('channel'))",
+  "customer": {
+    "id": "$util.escapeJavaScript($b.customer.id)",
+    "name": "$util.escapeJavaScript($b.customer.name)",
+    "email": "$util.escapeJavaScript($b.customer.email)"
+  },
+#if($b.note != "")
+  "note": "$util.escapeJavaScript($b.note)",
+#end
+  "lines": [
+#foreach($item in $b.items)
+    {"sku": "$util.escapeJavaScript($item.sku)", "qty": $item.quantity, "unitPrice": $item.price#if($item.giftWrap), "giftWrap": true#end}#if($foreach.hasNext),#end
+#end
+  ]
+}`;
+
+const RESPONSE_TEMPLATE = `#set($items = $input.path('$.items'))
+{
+  "id": "$input.path('$.orderId')",
+  "status": "$input.path('$.status')",
+  "total": $input.path('$.total'),
+  "currency": "$input.path('$.currency')",
+  "itemCount": $items.size(),
+  "customer": "$util.escapeJavaScript($input.path('$.customer.name'))",
+  "delivery": "$input.path('$.shipping.estimatedDelivery')",
+  "tracking": "$input.path('$.shipping.trackingUrl')",
+  "requestId": "$context.requestId"
+}`;
+
+/** What the request template sends the upstream for REQUEST_ORDER. */
+const expectedMappedRequest = (requestId) => ({
+  orderId: REQUEST_ORDER.orderId,
+  requestId,
+  env: ENV,
+  channel: CHANNEL,
+  customer: REQUEST_ORDER.customer,
+  note: REQUEST_ORDER.note,
+  lines: REQUEST_ORDER.items.map(({ sku, quantity, price, giftWrap }) => ({
+    sku,
+    qty: quantity,
+    unitPrice: price,
+    ...(giftWrap ? { giftWrap: true } : {}),
+  })),
+});
+
+/** What the response template answers for UPSTREAM_ORDER. */
+const expectedMappedResponse = (requestId) => ({
+  id: UPSTREAM_ORDER.orderId,
+  status: UPSTREAM_ORDER.status,
+  total: UPSTREAM_ORDER.total,
+  currency: UPSTREAM_ORDER.currency,
+  itemCount: UPSTREAM_ORDER.items.length,
+  customer: UPSTREAM_ORDER.customer.name,
+  delivery: UPSTREAM_ORDER.shipping.estimatedDelivery,
+  tracking: UPSTREAM_ORDER.shipping.trackingUrl,
+  requestId,
+});
+
+function openApiDocument() {
+  const integration = (templates) => ({
+    type: 'http',
+    httpMethod: 'POST',
+    uri: 'http://${stageVariables.upstream}/orders',
+    passthroughBehavior: 'when_no_match',
+    ...(templates ? { requestTemplates: { 'application/json': REQUEST_TEMPLATE } } : {}),
+    responses: {
+      default: {
+        statusCode: '200',
+        ...(templates ? { responseTemplates: { 'application/json': RESPONSE_TEMPLATE } } : {}),
+      },
+    },
+  });
+  const operation = (templates) => ({
+    parameters: [{ name: 'channel', in: 'query', required: false, schema: { type: 'string' } }],
+    responses: { 200: { description: templates ? 'the mapped order' : "the upstream's order" } },
+    'x-amazon-apigateway-integration': integration(templates),
+  });
+  return {
+    openapi: '3.0.1',
+    info: { title: 'gatehouse-bench-templates', version: '1' },
+    paths: {
+      '/plain': { post: operation(false) },
+      '/mapped': { post: operation(true) },
+    },
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Starting and checking the routes
+
+const REQUEST_BODY = JSON.stringify(REQUEST_ORDER);
+const POST_ORDER = {
+  method: 'POST',
+  headers: { 'Content-Type': 'application/json' },
+  body: REQUEST_BODY,
+};
+
+async function startRoutes(dir) {
+  const upstreamFile = join(dir, 'upstream-order.json');
+  writeFileSync(upstreamFile, JSON.stringify(UPSTREAM_ORDER));
+  const upstreamProc = startServer('upstream', LOAD_CORE, [
+    benchFile('upstream.mjs'),
+    '--body',
+    upstreamFile,
+    '--record',
+  ]);
+  const upstreamHost = `127.0.0.1:${await reportedPort(upstreamProc)}`;
+
+  const { apiId, data, importWarnings } = await importApi(dir, openApiDocument(), {
+    stage: STAGE,
+    variables: { upstream: upstreamHost, env: ENV },
+  });
+  const server = await serveGatehouse(data, PROXY_CORE);
+  const route = (name, path) => ({
+    name,
+    proc: server.proc,
+    pid: server.pid,
+    core: PROXY_CORE,
+    url: server.invokeUrl(apiId, STAGE, `${path}?channel=${CHANNEL}`),
+  });
+  const plain = route('plain route', '/plain');
+  const mapped = route('mapped route', '/mapped');
+  await waitUntilReady(plain, { request: POST_ORDER });
+  return { upstreamHost, plain, mapped, importWarnings };
+}
+
+const parseJson = (text) => {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+};
+
+const show = (value) => (typeof value === 'string' ? value : JSON.stringify(value, null, 2)).slice(0, 2000);
+
+/**
+ * One request per route: each must answer 200 with the expected body, and the upstream must
+ * have received the order itself (plain) or the request template's output (mapped). Throws
+ * with what differed; returns the sizes of the bodies involved.
+ */
+async function checkRoutes({ upstreamHost, plain, mapped }) {
+  const problems = [];
+  const lastUpstreamRequest = async () => (await send(`http://${upstreamHost}/_last`)).body;
+  const sizes = { request: Buffer.byteLength(REQUEST_BODY), upstreamResponse: 0 };
+
+  const plainAnswer = await send(plain.url, POST_ORDER);
+  const plainSent = parseJson(await lastUpstreamRequest());
+  sizes.upstreamResponse = Buffer.byteLength(plainAnswer.body);
+  if (plainAnswer.status !== 200 || !isDeepStrictEqual(parseJson(plainAnswer.body), UPSTREAM_ORDER)) {
+    problems.push(
+      `POST /plain answered ${plainAnswer.status}; expected 200 with the upstream's order, got:\n${show(plainAnswer.body)}`,
+    );
+  }
+  if (plainSent?.method !== 'POST' || plainSent.path !== '/orders' || plainSent.body !== REQUEST_BODY) {
+    problems.push(
+      `POST /plain should pass the order through to POST /orders; the upstream got:\n${show(plainSent)}`,
+    );
+  }
+
+  const mappedAnswer = await send(mapped.url, POST_ORDER);
+  const mappedSent = parseJson(await lastUpstreamRequest());
+  sizes.mappedRequest = Buffer.byteLength(mappedSent?.body ?? '');
+  sizes.mappedResponse = Buffer.byteLength(mappedAnswer.body);
+  const requestId = mappedAnswer.headers['x-amzn-requestid'];
+  if (typeof requestId !== 'string' || requestId === '') {
+    problems.push('POST /mapped answered without an x-amzn-RequestId header');
+  }
+  const mappedBody = parseJson(mappedAnswer.body);
+  if (mappedAnswer.status !== 200 || !isDeepStrictEqual(mappedBody, expectedMappedResponse(requestId))) {
+    problems.push(
+      `POST /mapped answered ${mappedAnswer.status}; expected 200 with the response template's output:\n` +
+        `${show(expectedMappedResponse(requestId))}\ngot:\n${show(mappedAnswer.body)}`,
+    );
+  }
+  const templateOutput = parseJson(mappedSent?.body ?? '');
+  if (
+    mappedSent?.method !== 'POST' ||
+    mappedSent.path !== '/orders' ||
+    !isDeepStrictEqual(templateOutput, expectedMappedRequest(requestId))
+  ) {
+    problems.push(
+      `POST /mapped should send the request template's output to POST /orders:\n` +
+        `${show(expectedMappedRequest(requestId))}\nthe upstream got ${mappedSent?.method} ${mappedSent?.path}` +
+        `${templateOutput === undefined ? ' (not valid JSON)' : ''}:\n` +
+        `${show(templateOutput ?? mappedSent?.body ?? '')}`,
+    );
+  }
+  if (problems.length) throw new Error(`the routes do not answer as expected:\n${problems.join('\n\n')}`);
+  return sizes;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The benchmark
+
+async function main() {
+  const options = readOptions(USAGE, {
+    duration: { default: 10, min: 1, max: 3600 },
+    rounds: { default: 4, min: 1, max: 100 },
+    warmup: { default: 3, min: 0, max: 600 },
+    connections: { default: 64, min: 1, max: 10_000 },
+  });
+  const warnings = [];
+
+  requireWrk();
+  requireBuild();
+  setUpPinning(warnings);
+  for (const warning of warnings) progress(`warning: ${warning}`);
+
+  const { duration, rounds, warmup, connections } = options;
+  const estimate = 2 * warmup + 2 * rounds * duration + 2;
+  progress(
+    `Gatehouse mapping-template benchmark: ${duration} s per measurement, ${rounds} round(s), about ${Math.ceil(estimate / 10) * 10} s`,
+  );
+
+  const tempDir = makeTempDir();
+  progress('starting the upstream and Gatehouse');
+  const routes = await startRoutes(tempDir);
+  const { plain, mapped } = routes;
+  if (routes.importWarnings) warnings.push(`gatehouse import said: ${routes.importWarnings}`);
+  progress('checking both routes');
+  const sizes = await checkRoutes(routes);
+  const gatehouseStderrAtStart = plain.proc.stderrBytes;
+
+  const settings = {
+    duration,
+    connections,
+    script: requestScript(tempDir, 'post-order', POST_ORDER),
+  };
+  await warmUp(plain, warmup, settings);
+  await warmUp(mapped, warmup, settings);
+  const [plainRuns, mappedRuns] = await alternateRounds([plain, mapped], rounds, 'peak', settings);
+
+  const peak = { connections, plain: summarize(plainRuns), mapped: summarize(mappedRuns) };
+  peak.mappedVsPlain = round(peak.mapped.rps / peak.plain.rps, 4);
+  peak.roundRatios = mappedRuns.map((m, i) => round(m.rps / plainRuns[i].rps, 4));
+  // The same comparison by CPU time per request, which a busy machine disturbs much less.
+  peak.cpuPerRequestRatio = round(peak.plain.cpuUsPerRequest / peak.mapped.cpuUsPerRequest, 4);
+  peak.templateCpuUsPerRequest = round(peak.mapped.cpuUsPerRequest - peak.plain.cpuUsPerRequest, 1);
+
+  // Anything that makes the figures less trustworthy.
+  const labelled = [
+    ...plainRuns.map((r, i) => [`plain route (round ${i + 1})`, r]),
+    ...mappedRuns.map((r, i) => [`mapped route (round ${i + 1})`, r]),
+  ];
+  checkErrors(warnings, labelled);
+  checkSaturated(warnings, [
+    ['Gatehouse (plain route)', peak.plain],
+    ['Gatehouse (mapped route)', peak.mapped],
+  ]);
+  checkOthersOnProxyCore(warnings, [...plainRuns, ...mappedRuns]);
+  checkSteal(
+    warnings,
+    labelled.map(([, r]) => r),
+  );
+  checkStderr(warnings, 'Gatehouse', plain.proc, gatehouseStderrAtStart);
+
+  progress('stopping');
+  await stopGatehouse(plain.proc, warnings);
+  await stopAll(3000);
+
+  const results = {
+    settings: {
+      duration,
+      rounds,
+      connections,
+      warmupSeconds: warmup,
+      proxyCore: isPinned() ? PROXY_CORE : null,
+      loadCore: isPinned() ? LOAD_CORE : null,
+    },
+    bodies: sizes,
+    templates: { request: REQUEST_TEMPLATE, response: RESPONSE_TEMPLATE },
+    peak,
+    targets: {
+      throughput: {
+        target: THROUGHPUT_TARGET,
+        value: peak.mappedVsPlain,
+        met: peak.mappedVsPlain >= THROUGHPUT_TARGET,
+      },
+    },
+    warnings,
+  };
+
+  if (options.json) process.stdout.write(`${JSON.stringify(results, null, 2)}\n`);
+  else process.stdout.write(report(results));
+}
+
+function report({ settings, bodies, peak, targets, warnings }) {
+  const pin =
+    settings.proxyCore === null
+      ? 'unpinned'
+      : `Gatehouse on core ${settings.proxyCore}, upstream and wrk on core ${settings.loadCore}`;
+  const lines = [
+    '',
+    `Gatehouse mapping-template benchmark (wrk -t1, keep-alive; ${pin})`,
+    '',
+    `Every request POSTs a ${bodies.request}-byte JSON order; the upstream answers ${bodies.upstreamResponse} bytes.`,
+    `  plain route:  no templates, both bodies pass through`,
+    `  mapped route: the request template sends the upstream ${bodies.mappedRequest} bytes, ` +
+      `the response template answers ${bodies.mappedResponse} bytes`,
+    '',
+    `Peak throughput: ${peak.connections} connections, ${settings.duration} s per run, ` +
+      `medians of ${settings.rounds} alternating round(s)`,
+    table([
+      summaryHeader(PROXY_CORE, 'Gatehouse CPU'),
+      summaryRow('plain route', peak.plain, true),
+      summaryRow('mapped route', peak.mapped, true),
+    ]),
+    '',
+    table([
+      [
+        'mapped / plain',
+        fmtRatio(peak.mappedVsPlain),
+        `per round: ${peak.roundRatios.map((r) => (r === null ? '-' : r.toFixed(2))).join(', ')}`,
+      ],
+      [
+        'mapped / plain, by CPU time per request',
+        fmtRatio(peak.cpuPerRequestRatio),
+        'plain CPU/request ÷ mapped CPU/request',
+      ],
+      [
+        'CPU the templates add per request',
+        peak.templateCpuUsPerRequest === null
+          ? '-'
+          : `${peak.templateCpuUsPerRequest >= 0 ? '+' : ''}${fmtUs(peak.templateCpuUsPerRequest)}`,
+        'mapped CPU/request - plain CPU/request',
+      ],
+    ]),
+    '',
+    'Target',
+    table([
+      [
+        `mapped >= ${THROUGHPUT_TARGET.toFixed(2)}x the plain route's req/s`,
+        fmtRatio(targets.throughput.value),
+        verdict(targets.throughput.met),
+      ],
+    ]),
+    ...warningLines(warnings),
+  ];
+  return `${lines.join('\n')}\n`;
+}
+
+await runBenchmark(main);

@@ -1,0 +1,58 @@
+// What every route compiler shares: the stage being compiled, its options, and the rule that a
+// route whose configuration cannot work answers AWS's configuration error (with a deploy
+// warning saying why) instead of failing the whole stage.
+import type { Stage } from '../model/api.js';
+import type { RequestStep } from '../dataplane/compiled-stage.js';
+import { GatewayError } from '../dataplane/gateway-responses.js';
+import type { Integration } from '../dataplane/integrations/http-proxy.js';
+import type { UpstreamPools } from '../dataplane/integrations/upstream-pools.js';
+import type { FunctionRuntime } from '../functions/runtime.js';
+import type { AuthorizerCache } from '../features/auth/index.js';
+
+export interface CompileOptions {
+  pools: UpstreamPools;
+  /** The runtimes that serve Lambda functions; undefined when none is configured. */
+  functions?: FunctionRuntime | undefined;
+  /** Told about each route that cannot work, with the reason. */
+  warn: (message: string) => void;
+  /** Told about unexpected failures while serving (bugs); clients see a 500. */
+  onUnexpected?: (error: unknown) => void;
+}
+
+export interface Build {
+  stage: Stage;
+  binaryMediaTypes: readonly string[];
+  /** Deploy-time `$context` values (apiId, stage, deploymentId, accountId …). */
+  context: Record<string, string>;
+  options: CompileOptions;
+  /** The stage's authorizer result cache (each compiled stage has its own, as on AWS). */
+  authorizerCache: AuthorizerCache<unknown>;
+}
+
+export interface RouteParts {
+  requestSteps: RequestStep[] | null;
+  integration: Integration;
+}
+
+export const REGION = 'us-east-1';
+export const ACCOUNT_ID = '000000000000';
+
+/** Compiles one route; if it cannot work, the route answers a configuration error instead. */
+export function guarded(where: string, build: Build, compile: () => RouteParts): RouteParts {
+  try {
+    return compile();
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    build.options.warn(`stage ${build.stage.stageName}, ${where}: ${reason}; the route answers 500`);
+    return {
+      requestSteps: null,
+      integration: () => Promise.reject(new GatewayError('API_CONFIGURATION_ERROR')),
+    };
+  }
+}
+
+/** Request steps in AWS's order, or null when the route needs none. */
+export function stepsOf(...steps: (RequestStep | null)[]): RequestStep[] | null {
+  const present = steps.filter((step) => step !== null);
+  return present.length > 0 ? present : null;
+}

@@ -1,0 +1,96 @@
+// REST API resources and methods → routes, each with its method request steps and its
+// integration.
+import type { Integration as RestIntegration, RestApi } from '../model/rest-api.js';
+import type { CompiledRoute } from '../dataplane/compiled-stage.js';
+import { GatewayError } from '../dataplane/gateway-responses.js';
+import { parseEndpoint, substituteStageVariables } from '../dataplane/integrations/endpoint.js';
+import { lambdaIntegration, lambdaProxyIntegration } from '../dataplane/integrations/function.js';
+import { httpIntegration } from '../dataplane/integrations/http.js';
+import { httpProxyIntegration, type Integration } from '../dataplane/integrations/http-proxy.js';
+import { mockIntegration } from '../dataplane/integrations/mock.js';
+import { compileRequestParameters } from '../dataplane/integrations/request-parameters.js';
+import type { StageRouter } from '../dataplane/router.js';
+import { compileIntegrationResponses } from '../features/mapping/integration-responses.js';
+import { compileRequestMapping } from '../features/mapping/request-mapping.js';
+import { restProxyEvent, restProxyResponse } from '../features/lambda-proxy/index.js';
+import { compileRequestValidation } from '../features/validation/index.js';
+import { guarded, stepsOf, type Build } from './build.js';
+import { functionCall } from './compile-function.js';
+
+export function compileRestRoutes(api: RestApi, router: StageRouter<CompiledRoute>, build: Build): void {
+  for (const resource of api.resources) {
+    for (const method of Object.values(resource.resourceMethods)) {
+      const where = `${method.httpMethod} ${resource.path}`;
+      const { requestSteps, integration } = guarded(where, build, () => ({
+        // AWS's method request order; test/compiler/step-order.test.ts pins it.
+        requestSteps: stepsOf(compileRequestValidation(api, method)),
+        integration: compileRestIntegration(api, method.methodIntegration, build),
+      }));
+      router.add(method.httpMethod, resource.path, {
+        resourceId: resource.id,
+        resourcePath: resource.path,
+        routeKey: `${method.httpMethod} ${resource.path}`,
+        requestSteps,
+        integration,
+        responseSteps: null,
+      });
+    }
+  }
+}
+
+function compileRestIntegration(api: RestApi, spec: RestIntegration | undefined, build: Build): Integration {
+  if (!spec) throw new Error('the method has no integration');
+  const variables = build.stage.variables;
+  switch (spec.type) {
+    case 'MOCK':
+      return mockIntegration(
+        compileRequestMapping(spec, build.binaryMediaTypes),
+        compileIntegrationResponses(spec.integrationResponses),
+      );
+    case 'HTTP_PROXY':
+    case 'HTTP': {
+      const endpoint = parseEndpoint(substituteStageVariables(spec.uri ?? '', variables));
+      const parameters = compileRequestParameters(spec.requestParameters, variables, build.context);
+      const common = { endpoint, httpMethod: spec.httpMethod, timeoutMs: spec.timeoutInMillis, parameters };
+      if (spec.type === 'HTTP_PROXY')
+        return httpProxyIntegration({ ...common, appendPath: false }, build.options.pools);
+      return httpIntegration(
+        {
+          ...common,
+          apiId: api.id,
+          requestMapping: compileRequestMapping(spec, build.binaryMediaTypes),
+          select: compileIntegrationResponses(spec.integrationResponses),
+        },
+        build.options.pools,
+      );
+    }
+    case 'AWS_PROXY': {
+      // Lambda is invoked with POST; AWS answers 500 for any other integration method.
+      if (spec.httpMethod !== undefined && spec.httpMethod.toUpperCase() !== 'POST') {
+        throw new Error(`AWS_PROXY integrations must use httpMethod POST, not ${spec.httpMethod}`);
+      }
+      const binaryMediaTypes = [...build.binaryMediaTypes];
+      return lambdaProxyIntegration({
+        ...functionCall(spec.uri, spec.timeoutInMillis, build),
+        event: (ctx, body) => restProxyEvent(ctx, lambdaEventOptions(ctx, body, binaryMediaTypes)),
+        response: (payload, ctx) =>
+          restProxyResponse(payload, { binaryMediaTypes, accept: ctx.req.headers.accept }),
+        functionError: () => new GatewayError('DEFAULT_5XX', 'Internal server error', undefined, 502),
+      });
+    }
+    case 'AWS':
+      return lambdaIntegration({
+        ...functionCall(spec.uri, spec.timeoutInMillis, build),
+        requestMapping: compileRequestMapping(spec, build.binaryMediaTypes),
+        select: compileIntegrationResponses(spec.integrationResponses),
+      });
+  }
+}
+
+export function lambdaEventOptions(
+  ctx: { authorizer: Record<string, unknown> | undefined },
+  body: Buffer,
+  binaryMediaTypes: string[],
+): { body: Buffer; binaryMediaTypes: string[]; authorizer?: Record<string, unknown> } {
+  return ctx.authorizer ? { body, binaryMediaTypes, authorizer: ctx.authorizer } : { body, binaryMediaTypes };
+}
