@@ -20,14 +20,17 @@ export function requireBuild() {
 /**
  * Writes `document` (an OpenAPI object) to `dir`, imports it into a data directory in `dir`
  * and deploys it to `stage` with `variables`. Returns the API id, the data directory and what
- * the import wrote to stderr (its warnings).
+ * the import wrote to stderr (its warnings). Several imports into the same `dir` share its data
+ * directory, so one `gatehouse serve` serves them all; give each its own `fileName` to keep
+ * the documents apart. `config` is passed as `--config` (a configuration file naming the
+ * functions the API calls).
  *
  * @param {string} dir
  * @param {object} document
- * @param {{stage: string, variables: Record<string, string>}} deployment
+ * @param {{stage: string, variables: Record<string, string>, fileName?: string, config?: string}} deployment
  */
-export async function importApi(dir, document, { stage, variables }) {
-  const file = join(dir, 'bench-api.json');
+export async function importApi(dir, document, { stage, variables, fileName = 'bench-api.json', config }) {
+  const file = join(dir, fileName);
   writeFileSync(file, `${JSON.stringify(document, null, 2)}\n`);
   const data = join(dir, 'data');
   const pairs = Object.entries(variables).map(([key, value]) => `${key}=${value}`);
@@ -41,6 +44,7 @@ export async function importApi(dir, document, { stage, variables }) {
     pairs.join(','),
     '--data',
     data,
+    ...(config ? ['--config', config] : []),
   ]);
   const apiId = imported.stdout.trim().split('\n').pop()?.trim();
   if (!apiId) throw new Error(`gatehouse import printed no API id:\n${imported.stdout}`);
@@ -48,10 +52,15 @@ export async function importApi(dir, document, { stage, variables }) {
 }
 
 /**
- * Starts `gatehouse serve` on 127.0.0.1 and a free port, pinned to `core`. `invokeUrl(apiId,
- * stage, path)` is the path-style invoke URL of a resource path.
+ * Starts `gatehouse serve` on 127.0.0.1 and a free port, pinned to `core`, with `--config
+ * config` when given. `invokeUrl(apiId, stage, path)` is the path-style invoke URL of a
+ * resource path.
+ *
+ * @param {string} data
+ * @param {string} [core]
+ * @param {{config?: string}} [options]
  */
-export async function serveGatehouse(data, core = PROXY_CORE) {
+export async function serveGatehouse(data, core = PROXY_CORE, { config } = {}) {
   const port = String(await freePort());
   const proc = startServer('Gatehouse', core, [
     CLI,
@@ -62,6 +71,7 @@ export async function serveGatehouse(data, core = PROXY_CORE) {
     '127.0.0.1',
     '--data',
     data,
+    ...(config ? ['--config', config] : []),
   ]);
   return {
     proc,

@@ -1,5 +1,5 @@
-// Measurements with a progress line each: warm-ups, and two targets measured in alternating
-// rounds so that a drift in the machine's speed does not favour either.
+// Measurements with a progress line each: warm-ups, and targets measured in alternating rounds
+// so that a drift in the machine's speed does not favour any of them.
 import { progress } from './progress.mjs';
 import { wrk } from './wrk.mjs';
 
@@ -34,4 +34,32 @@ export async function alternateRounds([first, second], rounds, label, settings) 
     }
   }
   return [runs.get(first), runs.get(second)];
+}
+
+/**
+ * `rounds` rounds of any number of targets, in the given order in odd rounds and the reverse
+ * order in even ones (A B C, C B A, A B C, …), so that neighbours in the list take turns going
+ * first. `settingsOf(target)` gives each target's wrk settings. Resolves with the runs of each
+ * target, in the targets' order and round order.
+ *
+ * @template T
+ * @param {T[]} targets
+ * @param {number} rounds
+ * @param {string} label
+ * @param {(target: T) => {duration: number, connections: number, script?: string | null}} settingsOf
+ */
+export async function alternateAll(targets, rounds, label, settingsOf) {
+  const runs = new Map(targets.map((target) => [target, []]));
+  for (let index = 0; index < rounds; index++) {
+    const order = index % 2 === 0 ? targets : [...targets].reverse();
+    for (const target of order) {
+      const settings = settingsOf(target);
+      runs
+        .get(target)
+        .push(
+          await measure(target, `${label} round ${index + 1}/${rounds}, ${settings.duration} s`, settings),
+        );
+    }
+  }
+  return targets.map((target) => runs.get(target));
 }

@@ -7,7 +7,7 @@ import { GatewayError } from '../dataplane/gateway-responses.js';
 import type { Integration } from '../dataplane/integrations/http-proxy.js';
 import type { UpstreamPools } from '../dataplane/integrations/upstream-pools.js';
 import type { FunctionRuntime } from '../functions/runtime.js';
-import type { AuthorizerCache } from '../features/auth/index.js';
+import type { AuthDeps, AuthorizerCache } from '../features/auth/index.js';
 
 export interface CompileOptions {
   pools: UpstreamPools;
@@ -55,4 +55,17 @@ export function guarded(where: string, build: Build, compile: () => RouteParts):
 export function stepsOf(...steps: (RequestStep | null)[]): RequestStep[] | null {
   const present = steps.filter((step) => step !== null);
   return present.length > 0 ? present : null;
+}
+
+/** One set of authorization dependencies per stage, so every route shares its authorizers. */
+export function authDeps(apiId: string, build: Build): AuthDeps {
+  return {
+    functions: build.options.functions,
+    cache: build.authorizerCache,
+    region: REGION,
+    accountId: ACCOUNT_ID,
+    stageName: build.stage.stageName,
+    stageVariables: build.stage.variables,
+    apiId,
+  };
 }

@@ -13,12 +13,14 @@ import {
   httpApiResponseV2,
 } from '../features/lambda-proxy/index.js';
 import { compileRequestMapping, compileResponseMapping } from '../features/parameter-mapping/index.js';
-import { guarded, type Build } from './build.js';
+import { compileHttpAuthorization } from '../features/auth/index.js';
+import { authDeps, guarded, stepsOf, type Build } from './build.js';
 import { functionCall } from './compile-function.js';
 import { lambdaEventOptions } from './compile-rest.js';
 
 export function compileHttpRoutes(api: HttpApi, router: StageRouter<CompiledRoute>, build: Build): void {
   const integrations = new Map(api.integrations.map((i) => [i.integrationId, i]));
+  const auth = authDeps(api.apiId, build);
   for (const route of api.routes) {
     const isDefault = route.routeKey === '$default';
     const { requestSteps, integration } = guarded(route.routeKey, build, () => {
@@ -26,7 +28,10 @@ export function compileHttpRoutes(api: HttpApi, router: StageRouter<CompiledRout
       const spec = id === undefined ? undefined : integrations.get(id);
       if (!spec)
         throw new Error(`the route's target ${route.target ?? '(none)'} is not an integration of this API`);
-      return { requestSteps: null, integration: compileHttpIntegration(spec, isDefault, build) };
+      return {
+        requestSteps: stepsOf(compileHttpAuthorization(api, route, auth)),
+        integration: compileHttpIntegration(spec, isDefault, build),
+      };
     });
     const compiled: CompiledRoute = {
       resourceId: route.routeId,

@@ -14,16 +14,22 @@ import { compileIntegrationResponses } from '../features/mapping/integration-res
 import { compileRequestMapping } from '../features/mapping/request-mapping.js';
 import { restProxyEvent, restProxyResponse } from '../features/lambda-proxy/index.js';
 import { compileRequestValidation } from '../features/validation/index.js';
-import { guarded, stepsOf, type Build } from './build.js';
+import { compileRestAuthorization } from '../features/auth/index.js';
+import { authDeps, guarded, stepsOf, type Build } from './build.js';
 import { functionCall } from './compile-function.js';
 
 export function compileRestRoutes(api: RestApi, router: StageRouter<CompiledRoute>, build: Build): void {
+  const auth = authDeps(api.id, build);
   for (const resource of api.resources) {
     for (const method of Object.values(resource.resourceMethods)) {
       const where = `${method.httpMethod} ${resource.path}`;
       const { requestSteps, integration } = guarded(where, build, () => ({
-        // AWS's method request order; test/compiler/step-order.test.ts pins it.
-        requestSteps: stepsOf(compileRequestValidation(api, method)),
+        // AWS's method request order (resource policy and authorizer, then validation);
+        // test/compiler/step-order.test.ts pins it.
+        requestSteps: stepsOf(
+          compileRestAuthorization(api, method, resource.path, auth),
+          compileRequestValidation(api, method),
+        ),
         integration: compileRestIntegration(api, method.methodIntegration, build),
       }));
       router.add(method.httpMethod, resource.path, {

@@ -59,9 +59,17 @@ export function contextVariables(ctx: RequestContext): Record<string, unknown> {
   };
 }
 
-/** `$context.authorizer.*`: REST authorizer context values are strings, as AWS renders them. */
+/**
+ * `$context.authorizer.*`: REST authorizer context values are strings, as AWS renders them;
+ * HTTP APIs' 2.0 shapes (`{lambda: …}`, `{jwt: {claims, scopes}}`) are unwrapped, so
+ * `$context.authorizer.claims.sub` and `$context.authorizer.key` read as AWS documents.
+ */
 function authorizerVariables(authorizer: Record<string, unknown> | undefined): Record<string, unknown> {
   if (!authorizer) return {};
+  const inner = authorizer.lambda ?? authorizer.jwt;
+  if (inner !== null && typeof inner === 'object' && Object.keys(authorizer).length === 1) {
+    return authorizerVariables(inner as Record<string, unknown>);
+  }
   const out: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(authorizer)) {
     out[key] = typeof value === 'number' || typeof value === 'boolean' ? String(value) : value;

@@ -21,9 +21,10 @@ export class RequestContext {
   resourceId = '';
   routeKey = '';
   /**
-   * What the route's authorizer established: REST `{principalId, ...context}` (values as the
-   * authorizer returned them) or `{claims, scopes}`; HTTP APIs `{lambda: {...}}` or
-   * `{jwt: {claims, scopes}}`. Undefined on routes without an authorizer.
+   * What the route's authorizer established, as the integration's event carries it: REST Lambda
+   * authorizers `{principalId, integrationLatency, ...context as strings}`, Cognito
+   * `{claims}`; HTTP APIs with payload 2.0 `{lambda: {...}}` or `{jwt: {claims, scopes}}`, with
+   * 1.0 the flat forms. Undefined on routes without an authorizer (see features/auth).
    */
   authorizer: Record<string, unknown> | undefined = undefined;
   /** Set when the stage takes the request. */

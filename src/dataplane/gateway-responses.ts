@@ -87,6 +87,8 @@ export class GatewayError extends Error {
     readonly validationErrorString?: string,
     /** A status AWS uses for this case instead of the type's default (a malformed Lambda proxy response is a 502). */
     readonly statusOverride?: number,
+    /** Headers AWS adds for this case, e.g. `www-authenticate` on an HTTP API JWT refusal. */
+    readonly extraHeaders?: Readonly<Record<string, string>>,
   ) {
     super(responseMessage ?? GATEWAY_RESPONSE_TYPES[responseType].message ?? responseType);
     this.name = 'GatewayError';
@@ -107,7 +109,11 @@ export function renderGatewayError(protocol: 'REST' | 'HTTP', error: GatewayErro
   const entry = GATEWAY_RESPONSE_TYPES[error.responseType];
   const message = error.responseMessage === undefined ? entry.message : error.responseMessage;
   const status = error.statusOverride ?? entry.status;
-  if (protocol === 'HTTP') return renderHttpApiError(error.responseType, status, message);
+  if (protocol === 'HTTP') {
+    const rendered = renderHttpApiError(error.responseType, status, message);
+    if (error.extraHeaders) Object.assign(rendered.headers, error.extraHeaders);
+    return rendered;
+  }
   return {
     status,
     headers: { 'content-type': 'application/json', 'x-amzn-ErrorType': entry.errorType },

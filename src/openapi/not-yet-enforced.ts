@@ -33,6 +33,9 @@ export const ENFORCED: ReadonlySet<LaterFeature> = new Set<LaterFeature>([
   'compression',
   'awsIntegrations',
   'contentHandling',
+  'authorizers',
+  'methodAuthorizer',
+  'resourcePolicy',
 ]);
 
 /** The warning for `feature` used at `at`, or undefined once the feature is enforced. */

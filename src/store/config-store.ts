@@ -1,6 +1,7 @@
 // The configuration store: APIs, their immutable deployments, and stages. SQLite is the
 // embedded default; PostgreSQL serves several gateway nodes. Both pass test/store/contract.ts.
 import type { Api, Deployment, Stage } from '../model/api.js';
+import type { ApiKey, UsagePlan, UsagePlanKey } from '../model/usage-plans.js';
 
 export class ConflictError extends Error {
   override name = 'ConflictError';
@@ -33,6 +34,45 @@ export interface ConfigStore {
   /** Stages of one API, or of every API when apiId is omitted. */
   listStages(apiId?: string): Promise<Stage[]>;
   deleteStage(apiId: string, stageName: string): Promise<void>;
+
+  /**
+   * Creates an API key. ConflictError if its id is taken, or with AWS's message
+   * `API Key already exists` if another key has the same value.
+   */
+  createApiKey(key: ApiKey): Promise<void>;
+  getApiKey(keyId: string): Promise<ApiKey | undefined>;
+  /** The key a client presents, found by its value. */
+  getApiKeyByValue(value: string): Promise<ApiKey | undefined>;
+  listApiKeys(): Promise<ApiKey[]>;
+  /**
+   * Replaces an existing key; NotFoundError if it does not exist, ConflictError if its value
+   * is another key's.
+   */
+  updateApiKey(key: ApiKey): Promise<void>;
+  /** Deletes a key and takes it out of every usage plan; NotFoundError if it does not exist. */
+  deleteApiKey(keyId: string): Promise<void>;
+
+  /** Creates a usage plan; ConflictError if its id is taken. */
+  createUsagePlan(plan: UsagePlan): Promise<void>;
+  getUsagePlan(usagePlanId: string): Promise<UsagePlan | undefined>;
+  listUsagePlans(): Promise<UsagePlan[]>;
+  /** Replaces an existing plan, keeping its keys; NotFoundError if it does not exist. */
+  updateUsagePlan(plan: UsagePlan): Promise<void>;
+  /** Deletes a plan with its key memberships (the keys stay); NotFoundError if it does not exist. */
+  deleteUsagePlan(usagePlanId: string): Promise<void>;
+
+  /**
+   * Puts a key in a usage plan. NotFoundError if the plan or the key does not exist,
+   * ConflictError if the key is already in the plan.
+   */
+  addUsagePlanKey(usagePlanId: string, keyId: string): Promise<void>;
+  /** Takes a key out of a plan; NotFoundError if the plan does not exist or the key is not in it. */
+  removeUsagePlanKey(usagePlanId: string, keyId: string): Promise<void>;
+  /**
+   * The keys of one plan (none for a plan that does not exist, as AWS's GetUsagePlanKeys
+   * answers), or every plan's keys when usagePlanId is omitted.
+   */
+  listUsagePlanKeys(usagePlanId?: string): Promise<UsagePlanKey[]>;
 
   /**
    * Calls `listener` soon after any change to the configuration, made by this process or

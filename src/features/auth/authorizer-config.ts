@@ -78,8 +78,7 @@ export function httpAuthorizerConfig(api: HttpApi, id: string | undefined): Http
     label,
     type,
     authorizerUri: text(raw, 'authorizerUri', label),
-    identitySource:
-      typeof sources === 'string' ? [sources] : (textList(raw, 'identitySource', label) ?? []),
+    identitySource: typeof sources === 'string' ? [sources] : (textList(raw, 'identitySource', label) ?? []),
     ttlSeconds: ttl(raw, label),
     payloadFormatVersion: version,
     enableSimpleResponses: simple === true,
@@ -94,7 +93,9 @@ function findAuthorizer(
   id: string | undefined,
 ): Record<string, unknown> {
   if (id === undefined || id === '') {
-    throw new AuthConfigurationError('the method uses an authorizer but names none (authorizerId is missing)');
+    throw new AuthConfigurationError(
+      'the method uses an authorizer but names none (authorizerId is missing)',
+    );
   }
   const found = authorizers?.find((authorizer) => authorizer[idField] === id);
   if (found === undefined) {
@@ -114,7 +115,8 @@ function upper(value: unknown): string | undefined {
 function text(raw: Record<string, unknown>, field: string, label: string): string | undefined {
   const value = raw[field];
   if (value === undefined || value === null) return undefined;
-  if (typeof value !== 'string') throw new AuthConfigurationError(`authorizer "${label}": ${field} must be a string`);
+  if (typeof value !== 'string')
+    throw new AuthConfigurationError(`authorizer "${label}": ${field} must be a string`);
   return value;
 }
 
@@ -124,7 +126,7 @@ function textList(raw: Record<string, unknown>, field: string, label: string): s
   if (!Array.isArray(value) || !value.every((item) => typeof item === 'string')) {
     throw new AuthConfigurationError(`authorizer "${label}": ${field} must be a list of strings`);
   }
-  return value as string[];
+  return value;
 }
 
 function ttl(raw: Record<string, unknown>, label: string): number | undefined {

@@ -34,7 +34,7 @@ const memos = new WeakMap<AuthDeps, Map<string, unknown>>();
 /** Compiles once per stage and key; a compile error is remembered and thrown again, naming the same cause. */
 export function memoized<T>(deps: AuthDeps, key: string, compile: () => T): T {
   let memo = memos.get(deps);
-  if (memo === undefined) memos.set(deps, (memo = new Map()));
+  if (memo === undefined) memos.set(deps, (memo = new Map<string, unknown>()));
   const found = memo.get(key) as { value: T } | { error: unknown } | undefined;
   if (found !== undefined) {
     if ('error' in found) throw found.error;

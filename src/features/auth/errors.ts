@@ -7,3 +7,15 @@ export class AuthConfigurationError extends Error {
     this.name = 'AuthConfigurationError';
   }
 }
+
+/** Runs a compile function, putting the authorizer's name in front of its configuration errors. */
+export function withAuthorizerName<T>(label: string, compile: () => T): T {
+  try {
+    return compile();
+  } catch (error) {
+    if (error instanceof AuthConfigurationError) {
+      throw new AuthConfigurationError(`authorizer "${label}": ${error.message}`);
+    }
+    throw error;
+  }
+}

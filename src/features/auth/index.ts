@@ -1,7 +1,17 @@
 // Authorization building blocks: IAM policies (Lambda authorizer answers and REST resource
 // policies), identity sources, the per-stage authorizer cache, and JWT / Cognito verification.
-// Each is compiled at deploy time; the request path only calls what a route needs.
+// Each is compiled at deploy time; the request path only calls what a route needs. The steps
+// that put them together are compileRestAuthorization and compileHttpAuthorization (steps.ts).
 export { AuthConfigurationError } from './errors.js';
+export {
+  authorizerUsageIdentifierKey,
+  compileHttpAuthorization,
+  compileResourcePolicy,
+  compileRestAuthorization,
+  DEFAULT_AUTHORIZER_TIMEOUT_MS,
+  type AuthDeps,
+  type ResourcePolicyCheck,
+} from './steps.js';
 export {
   compilePolicy,
   methodArn,
@@ -15,7 +25,7 @@ export {
   anonymousDeniedMessage,
   AUTHORIZER_EXPLICIT_DENY,
   AUTHORIZER_IMPLICIT_DENY,
-  compileResourcePolicy,
+  compileResourcePolicyDocument,
   enforceResourcePolicy,
   enforceResourcePolicyPreAuth,
   type ResourcePolicy,

@@ -99,7 +99,9 @@ export class JwtRefusal extends GatewayError {
     readonly wwwAuthenticate: string,
     readonly description: string,
   ) {
-    super(type, type === 'ACCESS_DENIED' ? 'Forbidden' : undefined);
+    super(type, type === 'ACCESS_DENIED' ? 'Forbidden' : undefined, undefined, undefined, {
+      'www-authenticate': wwwAuthenticate,
+    });
   }
 }
 

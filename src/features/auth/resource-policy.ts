@@ -25,12 +25,12 @@ export interface ApiIdentity {
 }
 
 /**
- * Compiles a resource policy. Resource patterns may use AWS's shorthand `execute-api:/{stage}/{VERB}/{path}`,
+ * Compiles a resource policy document. Resource patterns may use AWS's shorthand `execute-api:/{stage}/{VERB}/{path}`,
  * which stands for `arn:aws:execute-api:{region}:{account}:{apiId}/{stage}/{VERB}/{path}`.
  * Conditions can test `aws:SourceIp` (IPv4 and IPv6 addresses and CIDR blocks), `aws:SourceVpce`
  * and `aws:SourceVpc`. Throws PolicyError when the policy cannot be read.
  */
-export function compileResourcePolicy(policyJson: string, api: ApiIdentity): ResourcePolicy {
+export function compileResourcePolicyDocument(policyJson: string, api: ApiIdentity): ResourcePolicy {
   let document: unknown;
   try {
     document = JSON.parse(policyJson);
@@ -55,9 +55,17 @@ export function compileResourcePolicy(policyJson: string, api: ApiIdentity): Res
 
 const SHORTHAND = 'execute-api:/';
 
+/**
+ * AWS's refusal for an anonymous caller, in the wording it has used since IAM began naming the
+ * policy type (responses captured from AWS: `… with an explicit deny in a resource-based policy`,
+ * `… because no resource-based policy allows the execute-api:Invoke action`). AWS masks the
+ * account in `arn` to its last four digits (`********9012`); the caller passes it masked.
+ */
 export function anonymousDeniedMessage(arn: string, explicit: boolean): string {
   const base = `User: anonymous is not authorized to perform: execute-api:Invoke on resource: ${arn}`;
-  return explicit ? `${base} with an explicit deny` : base;
+  return explicit
+    ? `${base} with an explicit deny in a resource-based policy`
+    : `${base} because no resource-based policy allows the execute-api:Invoke action`;
 }
 
 export const AUTHORIZER_EXPLICIT_DENY =

@@ -45,6 +45,30 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX stages_by_deployment ON stages (api_id, deployment_id);
     `,
   },
+  {
+    version: 2,
+    description: 'API keys, usage plans and their keys',
+    // A key's value is unique across the account, as on AWS, and is how the gateway finds
+    // the key a client presents. Deleting a key or a plan removes its memberships through
+    // the foreign keys; the store also reports missing rows itself, with AWS's messages.
+    sql: `
+      CREATE TABLE api_keys (
+        id TEXT PRIMARY KEY NOT NULL,
+        value TEXT NOT NULL UNIQUE,
+        definition TEXT NOT NULL
+      );
+      CREATE TABLE usage_plans (
+        id TEXT PRIMARY KEY NOT NULL,
+        definition TEXT NOT NULL
+      );
+      CREATE TABLE usage_plan_keys (
+        usage_plan_id TEXT NOT NULL REFERENCES usage_plans (id) ON DELETE CASCADE,
+        key_id TEXT NOT NULL REFERENCES api_keys (id) ON DELETE CASCADE,
+        PRIMARY KEY (usage_plan_id, key_id)
+      );
+      CREATE INDEX usage_plan_keys_by_key ON usage_plan_keys (key_id);
+    `,
+  },
 ];
 
 /** The schema version this build of Gatehouse writes. */

@@ -6,6 +6,7 @@ import { accessSync, constants, mkdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { apiIdOf, type Api, type Deployment, type Stage } from '../../model/api.js';
+import type { ApiKey, UsagePlan, UsagePlanKey } from '../../model/usage-plans.js';
 import { ConflictError, NotFoundError, type ConfigStore } from '../config-store.js';
 import { migrate } from './migrations.js';
 
@@ -37,6 +38,19 @@ interface StageRow {
   stage_name: string;
   definition: unknown;
 }
+interface ApiKeyRow {
+  id: string;
+  value: string;
+  definition: unknown;
+}
+interface UsagePlanRow {
+  id: string;
+  definition: unknown;
+}
+interface UsagePlanKeyRow {
+  usage_plan_id: string;
+  key_id: string;
+}
 
 interface Statements {
   insertApi: Statement<
@@ -58,6 +72,23 @@ interface Statements {
   listStagesOfApi: Statement<[apiId: string], StageRow>;
   listAllStages: Statement<[], StageRow>;
   deleteStage: Statement<[apiId: string, stageName: string]>;
+  insertApiKey: Statement<[id: string, value: string, definition: string]>;
+  updateApiKey: Statement<[value: string, definition: string, id: string]>;
+  getApiKey: Statement<[id: string], ApiKeyRow>;
+  getApiKeyByValue: Statement<[value: string], ApiKeyRow>;
+  listApiKeys: Statement<[], ApiKeyRow>;
+  apiKeyExists: Statement<[id: string], number>;
+  deleteApiKey: Statement<[id: string]>;
+  insertUsagePlan: Statement<[id: string, definition: string]>;
+  updateUsagePlan: Statement<[definition: string, id: string]>;
+  getUsagePlan: Statement<[id: string], UsagePlanRow>;
+  listUsagePlans: Statement<[], UsagePlanRow>;
+  usagePlanExists: Statement<[id: string], number>;
+  deleteUsagePlan: Statement<[id: string]>;
+  insertUsagePlanKey: Statement<[usagePlanId: string, keyId: string]>;
+  deleteUsagePlanKey: Statement<[usagePlanId: string, keyId: string]>;
+  listKeysOfUsagePlan: Statement<[usagePlanId: string], UsagePlanKeyRow>;
+  listAllUsagePlanKeys: Statement<[], UsagePlanKeyRow>;
   dataVersion: Statement<[], number>;
 }
 
@@ -102,6 +133,25 @@ function prepareStatements(db: Database.Database): Statements {
       'SELECT api_id, stage_name, definition FROM stages ORDER BY api_id, stage_name',
     ),
     deleteStage: db.prepare('DELETE FROM stages WHERE api_id = ? AND stage_name = ?'),
+    insertApiKey: db.prepare('INSERT INTO api_keys (id, value, definition) VALUES (?, ?, ?)'),
+    updateApiKey: db.prepare('UPDATE api_keys SET value = ?, definition = ? WHERE id = ?'),
+    getApiKey: db.prepare('SELECT id, value, definition FROM api_keys WHERE id = ?'),
+    getApiKeyByValue: db.prepare('SELECT id, value, definition FROM api_keys WHERE value = ?'),
+    listApiKeys: db.prepare('SELECT id, value, definition FROM api_keys ORDER BY rowid'),
+    apiKeyExists: db.prepare<[string], number>('SELECT 1 FROM api_keys WHERE id = ?').pluck(),
+    deleteApiKey: db.prepare('DELETE FROM api_keys WHERE id = ?'),
+    insertUsagePlan: db.prepare('INSERT INTO usage_plans (id, definition) VALUES (?, ?)'),
+    updateUsagePlan: db.prepare('UPDATE usage_plans SET definition = ? WHERE id = ?'),
+    getUsagePlan: db.prepare('SELECT id, definition FROM usage_plans WHERE id = ?'),
+    listUsagePlans: db.prepare('SELECT id, definition FROM usage_plans ORDER BY rowid'),
+    usagePlanExists: db.prepare<[string], number>('SELECT 1 FROM usage_plans WHERE id = ?').pluck(),
+    deleteUsagePlan: db.prepare('DELETE FROM usage_plans WHERE id = ?'),
+    insertUsagePlanKey: db.prepare('INSERT INTO usage_plan_keys (usage_plan_id, key_id) VALUES (?, ?)'),
+    deleteUsagePlanKey: db.prepare('DELETE FROM usage_plan_keys WHERE usage_plan_id = ? AND key_id = ?'),
+    listKeysOfUsagePlan: db.prepare(
+      'SELECT usage_plan_id, key_id FROM usage_plan_keys WHERE usage_plan_id = ? ORDER BY rowid',
+    ),
+    listAllUsagePlanKeys: db.prepare('SELECT usage_plan_id, key_id FROM usage_plan_keys ORDER BY rowid'),
     dataVersion: db.prepare<[], number>('PRAGMA data_version').pluck(),
   };
 }
@@ -209,6 +259,8 @@ export class SqliteConfigStore implements ConfigStore {
   private readonly createDeploymentTx: (deployment: Deployment) => void;
   private readonly deleteDeploymentTx: (apiId: string, deploymentId: string) => void;
   private readonly putStageTx: (stage: Stage) => void;
+  private readonly addUsagePlanKeyTx: (usagePlanId: string, keyId: string) => void;
+  private readonly removeUsagePlanKeyTx: (usagePlanId: string, keyId: string) => void;
 
   /**
    * Opens (creating when needed) `gatehouse.db` in `dataDir`. A missing directory is created
@@ -280,6 +332,30 @@ export class SqliteConfigStore implements ConfigStore {
       s.upsertStage.run(stage.apiId, stage.stageName, deploymentId ?? null, JSON.stringify(stage));
     });
     this.putStageTx = (stage) => putStage.immediate(stage);
+
+    const addUsagePlanKey = db.transaction((usagePlanId: string, keyId: string) => {
+      if (s.usagePlanExists.get(usagePlanId) === undefined) throw this.usagePlanNotFound(usagePlanId);
+      if (s.apiKeyExists.get(keyId) === undefined) throw this.apiKeyNotFound(keyId);
+      try {
+        s.insertUsagePlanKey.run(usagePlanId, keyId);
+      } catch (error) {
+        if (codeOf(error) === 'SQLITE_CONSTRAINT_PRIMARYKEY') {
+          throw new ConflictError(`API key ${keyId} is already in usage plan ${usagePlanId}`);
+        }
+        throw error;
+      }
+    });
+    this.addUsagePlanKeyTx = (usagePlanId, keyId) => addUsagePlanKey.immediate(usagePlanId, keyId);
+
+    const removeUsagePlanKey = db.transaction((usagePlanId: string, keyId: string) => {
+      if (s.usagePlanExists.get(usagePlanId) === undefined) throw this.usagePlanNotFound(usagePlanId);
+      if (s.deleteUsagePlanKey.run(usagePlanId, keyId).changes === 0) {
+        throw new NotFoundError(
+          `Invalid Usage Plan Key identifier specified: API key ${keyId} is not in usage plan ${usagePlanId}`,
+        );
+      }
+    });
+    this.removeUsagePlanKeyTx = (usagePlanId, keyId) => removeUsagePlanKey.immediate(usagePlanId, keyId);
   }
 
   createApi(api: Api): Promise<void> {
@@ -366,6 +442,106 @@ export class SqliteConfigStore implements ConfigStore {
         throw new NotFoundError(`Invalid stage identifier specified: stage ${stageName} of API ${apiId}`);
       }
     });
+  }
+
+  createApiKey(key: ApiKey): Promise<void> {
+    return this.write((s) => {
+      try {
+        s.insertApiKey.run(key.id, key.value, JSON.stringify(key));
+      } catch (error) {
+        throw this.apiKeyConflict(error, key.id);
+      }
+    });
+  }
+
+  getApiKey(keyId: string): Promise<ApiKey | undefined> {
+    return this.read((s) => {
+      const row = s.getApiKey.get(keyId);
+      return row && this.apiKeyFrom(row);
+    });
+  }
+
+  getApiKeyByValue(value: string): Promise<ApiKey | undefined> {
+    return this.read((s) => {
+      const row = s.getApiKeyByValue.get(value);
+      return row && this.apiKeyFrom(row);
+    });
+  }
+
+  listApiKeys(): Promise<ApiKey[]> {
+    return this.read((s) => s.listApiKeys.all().map((row) => this.apiKeyFrom(row)));
+  }
+
+  updateApiKey(key: ApiKey): Promise<void> {
+    return this.write((s) => {
+      let changes: number;
+      try {
+        changes = s.updateApiKey.run(key.value, JSON.stringify(key), key.id).changes;
+      } catch (error) {
+        throw this.apiKeyConflict(error, key.id);
+      }
+      if (changes === 0) throw this.apiKeyNotFound(key.id);
+    });
+  }
+
+  deleteApiKey(keyId: string): Promise<void> {
+    return this.write((s) => {
+      if (s.deleteApiKey.run(keyId).changes === 0) throw this.apiKeyNotFound(keyId);
+    });
+  }
+
+  createUsagePlan(plan: UsagePlan): Promise<void> {
+    return this.write((s) => {
+      try {
+        s.insertUsagePlan.run(plan.id, JSON.stringify(plan));
+      } catch (error) {
+        if (codeOf(error) === 'SQLITE_CONSTRAINT_PRIMARYKEY') {
+          throw new ConflictError(`Usage plan ${plan.id} already exists`);
+        }
+        throw error;
+      }
+    });
+  }
+
+  getUsagePlan(usagePlanId: string): Promise<UsagePlan | undefined> {
+    return this.read((s) => {
+      const row = s.getUsagePlan.get(usagePlanId);
+      return row && this.usagePlanFrom(row);
+    });
+  }
+
+  listUsagePlans(): Promise<UsagePlan[]> {
+    return this.read((s) => s.listUsagePlans.all().map((row) => this.usagePlanFrom(row)));
+  }
+
+  updateUsagePlan(plan: UsagePlan): Promise<void> {
+    return this.write((s) => {
+      if (s.updateUsagePlan.run(JSON.stringify(plan), plan.id).changes === 0) {
+        throw this.usagePlanNotFound(plan.id);
+      }
+    });
+  }
+
+  deleteUsagePlan(usagePlanId: string): Promise<void> {
+    return this.write((s) => {
+      if (s.deleteUsagePlan.run(usagePlanId).changes === 0) throw this.usagePlanNotFound(usagePlanId);
+    });
+  }
+
+  addUsagePlanKey(usagePlanId: string, keyId: string): Promise<void> {
+    return this.write(() => this.addUsagePlanKeyTx(usagePlanId, keyId));
+  }
+
+  removeUsagePlanKey(usagePlanId: string, keyId: string): Promise<void> {
+    return this.write(() => this.removeUsagePlanKeyTx(usagePlanId, keyId));
+  }
+
+  listUsagePlanKeys(usagePlanId?: string): Promise<UsagePlanKey[]> {
+    return this.read((s) =>
+      (usagePlanId === undefined ? s.listAllUsagePlanKeys.all() : s.listKeysOfUsagePlan.all(usagePlanId)).map(
+        (row) => ({ usagePlanId: row.usage_plan_id, keyId: row.key_id }),
+      ),
+    );
   }
 
   watch(listener: () => void): () => void {
@@ -504,6 +680,29 @@ export class SqliteConfigStore implements ConfigStore {
     return value as unknown as Stage;
   }
 
+  private apiKeyFrom(row: ApiKeyRow): ApiKey {
+    const value = this.decode('api_keys', row.id, row.definition);
+    if (value.id !== row.id) {
+      throw this.damaged('api_keys', row.id, `an API key whose id is ${JSON.stringify(value.id)}`);
+    }
+    if (value.value !== row.value) throw this.damaged('api_keys', row.id, 'an API key with another value');
+    if (typeof value.enabled !== 'boolean') {
+      throw this.damaged('api_keys', row.id, 'an API key without a boolean enabled');
+    }
+    return value as unknown as ApiKey;
+  }
+
+  private usagePlanFrom(row: UsagePlanRow): UsagePlan {
+    const value = this.decode('usage_plans', row.id, row.definition);
+    if (value.id !== row.id) {
+      throw this.damaged('usage_plans', row.id, `a usage plan whose id is ${JSON.stringify(value.id)}`);
+    }
+    if (!Array.isArray(value.apiStages)) {
+      throw this.damaged('usage_plans', row.id, 'a usage plan without apiStages');
+    }
+    return value as unknown as UsagePlan;
+  }
+
   /** Parsing afresh on every read is also what makes each returned object the caller's own copy. */
   private decode(table: string, key: string, text: unknown): Record<string, unknown> {
     if (typeof text !== 'string') throw this.damaged(table, key, `a ${typeof text} where JSON text belongs`);
@@ -529,6 +728,26 @@ export class SqliteConfigStore implements ConfigStore {
     return new NotFoundError(
       `Invalid deployment identifier specified: deployment ${deploymentId} of API ${apiId}`,
     );
+  }
+
+  private apiKeyNotFound(keyId: string): NotFoundError {
+    return new NotFoundError(`Invalid API Key identifier specified: ${keyId}`);
+  }
+
+  private usagePlanNotFound(usagePlanId: string): NotFoundError {
+    return new NotFoundError(`Invalid Usage Plan ID specified: ${usagePlanId}`);
+  }
+
+  /** A clash on an API key's id, or on its value with another key, which AWS words as below. */
+  private apiKeyConflict(error: unknown, keyId: string): unknown {
+    switch (codeOf(error)) {
+      case 'SQLITE_CONSTRAINT_PRIMARYKEY':
+        return new ConflictError(`API key ${keyId} already exists`);
+      case 'SQLITE_CONSTRAINT_UNIQUE':
+        return new ConflictError('API Key already exists');
+      default:
+        return error;
+    }
   }
 
   private closedError(): Error {

@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { PolicyError, type PolicyDecision } from '../../../src/features/auth/policy.js';
 import {
-  compileResourcePolicy,
+  compileResourcePolicyDocument,
   enforceResourcePolicy,
   enforceResourcePolicyPreAuth,
 } from '../../../src/features/auth/resource-policy.js';
@@ -13,7 +13,7 @@ const API = { region: 'us-east-1', accountId: '123456789012', apiId: 'a1b2c3' };
 const ARN = 'arn:aws:execute-api:us-east-1:123456789012:a1b2c3/prod/GET/pets';
 
 function resourcePolicy(...statements: object[]) {
-  return compileResourcePolicy(JSON.stringify({ Version: '2012-10-17', Statement: statements }), API);
+  return compileResourcePolicyDocument(JSON.stringify({ Version: '2012-10-17', Statement: statements }), API);
 }
 
 const invoke = (effect: 'Allow' | 'Deny', extra: object = {}) => ({
@@ -24,7 +24,7 @@ const invoke = (effect: 'Allow' | 'Deny', extra: object = {}) => ({
   ...extra,
 });
 
-describe('compileResourcePolicy', () => {
+describe('compileResourcePolicyDocument', () => {
   it('expands execute-api:/ to the API’s own ARN', () => {
     const evaluate = resourcePolicy(invoke('Allow', { Resource: 'execute-api:/prod/GET/*' }));
     expect(evaluate({ arn: ARN, sourceIp: '198.51.100.1' })).toBe('allow');
@@ -110,7 +110,7 @@ describe('compileResourcePolicy', () => {
   });
 
   it('refuses policies it cannot read', () => {
-    expect(() => compileResourcePolicy('{not json', API)).toThrow(PolicyError);
+    expect(() => compileResourcePolicyDocument('{not json', API)).toThrow(PolicyError);
     expect(() => resourcePolicy({ Effect: 'Allow', Action: 'execute-api:Invoke', Resource: '*' })).toThrow(
       /neither Principal nor NotPrincipal/,
     );
@@ -119,8 +119,9 @@ describe('compileResourcePolicy', () => {
 });
 
 describe('resource policy decisions (AWS Table A: caller and API in the same account)', () => {
-  const implicitMessage = `User: anonymous is not authorized to perform: execute-api:Invoke on resource: ${ARN}`;
-  const explicitMessage = `${implicitMessage} with an explicit deny`;
+  const denied = `User: anonymous is not authorized to perform: execute-api:Invoke on resource: ${ARN}`;
+  const implicitMessage = `${denied} because no resource-based policy allows the execute-api:Invoke action`;
+  const explicitMessage = `${denied} with an explicit deny in a resource-based policy`;
 
   it('without an authorizer, requires an explicit Allow', () => {
     expect(() => enforceResourcePolicy('allow', undefined, ARN)).not.toThrow();
