@@ -340,6 +340,10 @@ async function main() {
     runsOf[route.key].map((r, i) => [`${route.name} (round ${i + 1})`, r]),
   );
   checkErrors(warnings, labelled);
+  for (const [label, r] of labelled) {
+    if (!r.requests)
+      warnings.push(`${label}: wrk completed no requests, so Gatehouse stalled for the whole run`);
+  }
   checkSaturated(
     warnings,
     order.map((route) => [`Gatehouse (${route.name})`, peak[route.key]]),

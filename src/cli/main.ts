@@ -3,6 +3,7 @@
 // 2 wrong usage.
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { runDeploy, runExport, runImport, runList } from './config-commands.js';
+import { registerApiKeyCommands } from './api-key-commands.js';
 import { runEnableCors } from './cors-command.js';
 import { runExample, runServe } from './serve-commands.js';
 
@@ -118,6 +119,7 @@ export function buildProgram(): Command {
     .option('--port <port>', 'data-plane port', port, 8080)
     .action((opts: { port: number }) => runExample(opts));
 
+  registerApiKeyCommands(program, dataOption);
   return program;
 }
 

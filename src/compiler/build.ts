@@ -8,11 +8,14 @@ import type { Integration } from '../dataplane/integrations/http-proxy.js';
 import type { UpstreamPools } from '../dataplane/integrations/upstream-pools.js';
 import type { FunctionRuntime } from '../functions/runtime.js';
 import type { AuthDeps, AuthorizerCache } from '../features/auth/index.js';
+import type { ApiKeyState } from '../features/api-keys/index.js';
 
 export interface CompileOptions {
   pools: UpstreamPools;
   /** The runtimes that serve Lambda functions; undefined when none is configured. */
   functions?: FunctionRuntime | undefined;
+  /** The current API keys and usage plans; without it a method that requires a key refuses every request. */
+  apiKeys?: ApiKeyState | undefined;
   /** Told about each route that cannot work, with the reason. */
   warn: (message: string) => void;
   /** Told about unexpected failures while serving (bugs); clients see a 500. */

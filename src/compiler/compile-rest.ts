@@ -12,14 +12,17 @@ import { compileRequestParameters } from '../dataplane/integrations/request-para
 import type { StageRouter } from '../dataplane/router.js';
 import { compileIntegrationResponses } from '../features/mapping/integration-responses.js';
 import { compileRequestMapping } from '../features/mapping/request-mapping.js';
-import { restProxyEvent, restProxyResponse } from '../features/lambda-proxy/index.js';
+import { restProxyEvent, restProxyResponse, type EventOptions } from '../features/lambda-proxy/index.js';
+import type { RequestContext } from '../dataplane/context.js';
 import { compileRequestValidation } from '../features/validation/index.js';
-import { compileRestAuthorization } from '../features/auth/index.js';
+import { ApiKeyState, compileApiKeyCheck } from '../features/api-keys/index.js';
+import { authorizerUsageIdentifierKey, compileRestAuthorization } from '../features/auth/index.js';
 import { authDeps, guarded, stepsOf, type Build } from './build.js';
 import { functionCall } from './compile-function.js';
 
 export function compileRestRoutes(api: RestApi, router: StageRouter<CompiledRoute>, build: Build): void {
   const auth = authDeps(api.id, build);
+  const apiKeys = build.options.apiKeys ?? new ApiKeyState();
   for (const resource of api.resources) {
     for (const method of Object.values(resource.resourceMethods)) {
       const where = `${method.httpMethod} ${resource.path}`;
@@ -28,6 +31,14 @@ export function compileRestRoutes(api: RestApi, router: StageRouter<CompiledRout
         // test/compiler/step-order.test.ts pins it.
         requestSteps: stepsOf(
           compileRestAuthorization(api, method, resource.path, auth),
+          compileApiKeyCheck({
+            required: method.apiKeyRequired,
+            apiKeySource: api.apiKeySource,
+            apiId: api.id,
+            stageName: build.stage.stageName,
+            state: apiKeys,
+            usageIdentifierKey: authorizerUsageIdentifierKey,
+          }),
           compileRequestValidation(api, method),
         ),
         integration: compileRestIntegration(api, method.methodIntegration, build),
@@ -94,9 +105,14 @@ function compileRestIntegration(api: RestApi, spec: RestIntegration | undefined,
 }
 
 export function lambdaEventOptions(
-  ctx: { authorizer: Record<string, unknown> | undefined },
+  ctx: RequestContext,
   body: Buffer,
   binaryMediaTypes: string[],
-): { body: Buffer; binaryMediaTypes: string[]; authorizer?: Record<string, unknown> } {
-  return ctx.authorizer ? { body, binaryMediaTypes, authorizer: ctx.authorizer } : { body, binaryMediaTypes };
+): EventOptions {
+  return {
+    body,
+    binaryMediaTypes,
+    ...(ctx.authorizer && { authorizer: ctx.authorizer }),
+    ...(ctx.apiKey && { identity: { apiKey: ctx.apiKey.value, apiKeyId: ctx.apiKey.id } }),
+  };
 }

@@ -7,6 +7,7 @@ import type { CompiledStage } from '../dataplane/compiled-stage.js';
 import type { UpstreamPools } from '../dataplane/integrations/upstream-pools.js';
 import type { StageRegistry } from '../dataplane/stage-registry.js';
 import { compileStage } from './compile-stage.js';
+import { ApiKeyState } from '../features/api-keys/index.js';
 import type { FunctionRuntime } from '../functions/runtime.js';
 
 interface Compiled {
@@ -16,6 +17,8 @@ interface Compiled {
 
 export class StageLoader {
   private readonly compiled = new Map<string, Compiled>();
+  /** API keys change without a redeploy; compiled stages read the current index per request. */
+  readonly apiKeys = new ApiKeyState();
   private readonly deployments = new Map<string, Deployment>();
   private running: Promise<void> | undefined;
   private again = false;
@@ -63,7 +66,11 @@ export class StageLoader {
   }
 
   private async loadOnce(): Promise<void> {
-    const [apis, stages] = await Promise.all([this.store.listApis(), this.store.listStages()]);
+    const [apis, stages] = await Promise.all([
+      this.store.listApis(),
+      this.store.listStages(),
+      this.apiKeys.refresh(this.store),
+    ]);
     const protocols = new Map(
       apis.map((api) => [api.protocolType === 'REST' ? api.id : api.apiId, api.protocolType]),
     );
@@ -103,6 +110,7 @@ export class StageLoader {
     const compiled = compileStage(deployment, stage, {
       pools: this.pools,
       functions: this.functions,
+      apiKeys: this.apiKeys,
       warn: (message) => this.log(message, { apiId: stage.apiId }),
       onUnexpected: (error) =>
         this.log('request failed', {

@@ -4,36 +4,46 @@ import type { RequestContext } from './context.js';
 
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 
+/** The last second clfTime formatted: requests arriving within one second share the text. */
+let lastSecond = Number.NaN;
+let lastText = '';
+
 /** AWS's requestTime: `dd/MMM/yyyy:HH:mm:ss +0000`. */
 export function clfTime(epochMs: number): string {
+  const second = Math.floor(epochMs / 1000);
+  if (second === lastSecond) return lastText;
   const d = new Date(epochMs);
   const two = (n: number) => String(n).padStart(2, '0');
-  return (
+  const text =
     `${two(d.getUTCDate())}/${MONTHS[d.getUTCMonth()]}/${d.getUTCFullYear()}:` +
-    `${two(d.getUTCHours())}:${two(d.getUTCMinutes())}:${two(d.getUTCSeconds())} +0000`
-  );
+    `${two(d.getUTCHours())}:${two(d.getUTCMinutes())}:${two(d.getUTCSeconds())} +0000`;
+  lastSecond = second;
+  lastText = text;
+  return text;
 }
 
 export const ACCOUNT_ID = '000000000000';
 
+function header(ctx: RequestContext, name: string): string | null {
+  const value = ctx.req.headers[name];
+  return Array.isArray(value) ? value.join(',') : (value ?? null);
+}
+
 export function contextVariables(ctx: RequestContext): Record<string, unknown> {
-  const header = (name: string) => {
-    const value = ctx.req.headers[name];
-    return Array.isArray(value) ? value.join(',') : (value ?? null);
-  };
-  const host = header('host') ?? '';
+  const host = header(ctx, 'host') ?? '';
+  const dot = host.indexOf('.');
   return {
     accountId: ACCOUNT_ID,
     apiId: ctx.apiId,
     deploymentId: ctx.deploymentId,
     domainName: host,
-    domainPrefix: host.split('.')[0] ?? '',
+    domainPrefix: dot === -1 ? host : host.slice(0, dot),
     extendedRequestId: ctx.requestId,
     httpMethod: ctx.method,
     identity: {
       accountId: null,
-      apiKey: null,
-      apiKeyId: null,
+      apiKey: ctx.apiKey?.value ?? null,
+      apiKeyId: ctx.apiKey?.id ?? null,
       caller: null,
       cognitoAuthenticationProvider: null,
       cognitoAuthenticationType: null,
@@ -42,7 +52,7 @@ export function contextVariables(ctx: RequestContext): Record<string, unknown> {
       principalOrgId: null,
       sourceIp: ctx.sourceIp,
       user: null,
-      userAgent: header('user-agent'),
+      userAgent: header(ctx, 'user-agent'),
       userArn: null,
     },
     isCanaryRequest: 'false',

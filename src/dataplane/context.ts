@@ -27,6 +27,8 @@ export class RequestContext {
    * 1.0 the flat forms. Undefined on routes without an authorizer (see features/auth).
    */
   authorizer: Record<string, unknown> | undefined = undefined;
+  /** The API key the request was accepted with (methods with apiKeyRequired). */
+  apiKey: { id: string; value: string } | undefined = undefined;
   /** Set when the stage takes the request. */
   apiId = '';
   deploymentId = '';

@@ -36,6 +36,8 @@ export const ENFORCED: ReadonlySet<LaterFeature> = new Set<LaterFeature>([
   'authorizers',
   'methodAuthorizer',
   'resourcePolicy',
+  'apiKeyRequired',
+  'apiKeySourceAuthorizer',
 ]);
 
 /** The warning for `feature` used at `at`, or undefined once the feature is enforced. */

@@ -27,7 +27,14 @@ paths:
         uri: http://\${stageVariables.backend}/animals/{petId}
         requestParameters:
           integration.request.path.petId: method.request.path.petId
-x-amazon-apigateway-api-key-source: AUTHORIZER
+  /admin:
+    get:
+      security:
+        - sigv4: []
+      x-amazon-apigateway-integration: { type: mock, requestTemplates: { application/json: '{"statusCode": 200}' } }
+components:
+  securitySchemes:
+    sigv4: { type: apiKey, name: Authorization, in: header, x-amazon-apigateway-authtype: awsSigv4 }
 `;
 
 beforeAll(async () => {
@@ -98,7 +105,9 @@ describe('gatehouse CLI', () => {
       ...data(),
     ]);
     expect(imported.code).toBe(0);
-    expect(imported.stderr).toMatch(/warning: \/x-amazon-apigateway-api-key-source: .*not yet enforced/);
+    expect(imported.stderr).toMatch(
+      /warning: \/paths\/~1admin\/get\/security: IAM authorization is .*not yet enforced/,
+    );
     const apiId = imported.stdout.trim().split('\n').at(-1)!;
     expect(apiId).toMatch(/^[a-z0-9]{10}$/);
 

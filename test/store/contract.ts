@@ -2,8 +2,9 @@
 // runs this suite from its own test file; nothing here may depend on how a store is built.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { apiIdOf, type Api, type Deployment, type Stage } from '../../src/model/api.js';
+import type { ApiKey, UsagePlan, UsagePlanKey } from '../../src/model/usage-plans.js';
 import { ConflictError, NotFoundError, type ConfigStore } from '../../src/store/config-store.js';
-import { deploymentOf, httpApi, restApi, stageOf } from './fixtures.js';
+import { apiKey, deploymentOf, httpApi, restApi, stageOf, usagePlan } from './fixtures.js';
 import { settle, waitFor } from './wait-for.js';
 
 export interface ContractSubject {
@@ -25,6 +26,11 @@ function without<T extends object, K extends keyof T>(value: T, key: K): Omit<T,
 const byApiId = (a: Api, b: Api): number => apiIdOf(a).localeCompare(apiIdOf(b));
 const byStageKey = (a: Stage, b: Stage): number =>
   a.apiId.localeCompare(b.apiId) || a.stageName.localeCompare(b.stageName);
+const byId = (a: { id: string }, b: { id: string }): number => a.id.localeCompare(b.id);
+const byLink = (a: UsagePlanKey, b: UsagePlanKey): number =>
+  a.usagePlanId.localeCompare(b.usagePlanId) || a.keyId.localeCompare(b.keyId);
+const sortedById = <T extends { id: string }>(items: T[]): T[] => [...items].sort(byId);
+const sortedLinks = (links: UsagePlanKey[]): UsagePlanKey[] => [...links].sort(byLink);
 
 export function configStoreContract(name: string, open: () => Promise<ContractSubject>): void {
   describe(`ConfigStore contract: ${name}`, () => {
@@ -461,6 +467,389 @@ export function configStoreContract(name: string, open: () => Promise<ContractSu
       });
     });
 
+    describe('API keys', () => {
+      it('stores a key and finds it by id and by value, as it was given', async () => {
+        const key = apiKey();
+        const bare = apiKey({ enabled: false });
+        delete bare.name;
+        delete bare.description;
+        delete bare.customerId;
+        delete bare.tags;
+        await store.createApiKey(key);
+        await store.createApiKey(bare);
+
+        expect(await store.getApiKey(key.id)).toEqual(key);
+        expect(await store.getApiKeyByValue(key.value)).toEqual(key);
+        const storedBare = await store.getApiKey(bare.id);
+        expect(storedBare).toEqual(bare);
+        expect(storedBare).not.toHaveProperty('name');
+        expect(await store.getApiKeyByValue(bare.value)).toEqual(bare);
+      });
+
+      it('returns undefined for a key id or value that does not exist', async () => {
+        const key = apiKey();
+        await store.createApiKey(key);
+
+        expect(await store.getApiKey('nosuchkey')).toBeUndefined();
+        expect(await store.getApiKeyByValue('x'.repeat(40))).toBeUndefined();
+        expect(await store.getApiKey(key.value)).toBeUndefined();
+        expect(await store.getApiKeyByValue(key.id)).toBeUndefined();
+      });
+
+      it('matches key values exactly, case included', async () => {
+        const key = apiKey({ value: 'CaseMatters0123456789abcdef' });
+        await store.createApiKey(key);
+
+        expect(await store.getApiKeyByValue('casematters0123456789abcdef')).toBeUndefined();
+        expect(await store.getApiKeyByValue('CaseMatters0123456789abcdef ')).toBeUndefined();
+        expect(await store.getApiKeyByValue('CaseMatters0123456789abcdef')).toEqual(key);
+      });
+
+      it('lists every key', async () => {
+        expect(await store.listApiKeys()).toEqual([]);
+        const keys = [apiKey(), apiKey({ enabled: false }), apiKey({ name: 'third' })];
+        for (const key of keys) await store.createApiKey(key);
+
+        expect(sortedById(await store.listApiKeys())).toEqual(sortedById(keys));
+      });
+
+      it('rejects a key whose id exists with ConflictError and keeps the original', async () => {
+        const original = apiKey();
+        await store.createApiKey(original);
+
+        await expect(
+          store.createApiKey(apiKey({ id: original.id, name: 'impostor' })),
+        ).rejects.toBeInstanceOf(ConflictError);
+        expect(await store.listApiKeys()).toEqual([original]);
+      });
+
+      it('rejects a second key with the same value with ConflictError "API Key already exists"', async () => {
+        const original = apiKey();
+        await store.createApiKey(original);
+        const duplicate = apiKey({ value: original.value, name: 'same value, other id' });
+
+        const attempt = store.createApiKey(duplicate);
+
+        await expect(attempt).rejects.toBeInstanceOf(ConflictError);
+        await expect(attempt).rejects.toThrow('API Key already exists');
+        expect(await store.getApiKey(duplicate.id)).toBeUndefined();
+        expect(await store.getApiKeyByValue(original.value)).toEqual(original);
+      });
+
+      it('replaces a key on update, dropping optional fields left out', async () => {
+        const key = apiKey({ enabled: false });
+        await store.createApiKey(key);
+        const updated = without(
+          { ...key, enabled: true, name: 'renamed', lastUpdatedDate: 1_800_000_000 },
+          'tags',
+        );
+
+        await store.updateApiKey(updated);
+
+        const stored = await store.getApiKey(key.id);
+        expect(stored).toEqual(updated);
+        expect(stored).not.toHaveProperty('tags');
+        expect(await store.getApiKeyByValue(key.value)).toEqual(updated);
+        expect(await store.listApiKeys()).toEqual([updated]);
+      });
+
+      it('finds a key by its new value once the value changes, and no longer by the old one', async () => {
+        const key = apiKey();
+        await store.createApiKey(key);
+        const changed = { ...key, value: 'a-brand-new-value-0123456789' };
+
+        await store.updateApiKey(changed);
+
+        expect(await store.getApiKeyByValue(key.value)).toBeUndefined();
+        expect(await store.getApiKeyByValue(changed.value)).toEqual(changed);
+        await store.createApiKey(apiKey({ value: key.value }));
+      });
+
+      it('rejects updating a key to another key’s value with ConflictError and changes nothing', async () => {
+        const first = apiKey();
+        const second = apiKey();
+        await store.createApiKey(first);
+        await store.createApiKey(second);
+
+        const attempt = store.updateApiKey({ ...second, value: first.value, name: 'taken' });
+
+        await expect(attempt).rejects.toBeInstanceOf(ConflictError);
+        await expect(attempt).rejects.toThrow('API Key already exists');
+        expect(await store.getApiKey(second.id)).toEqual(second);
+        expect(await store.getApiKeyByValue(first.value)).toEqual(first);
+      });
+
+      it('rejects updating a key that does not exist with NotFoundError and creates nothing', async () => {
+        const key = apiKey();
+
+        await expect(store.updateApiKey(key)).rejects.toBeInstanceOf(NotFoundError);
+        expect(await store.getApiKey(key.id)).toBeUndefined();
+        expect(await store.getApiKeyByValue(key.value)).toBeUndefined();
+      });
+
+      it('deletes a key, after which its value can be used again', async () => {
+        const kept = apiKey();
+        const removed = apiKey();
+        await store.createApiKey(kept);
+        await store.createApiKey(removed);
+
+        await store.deleteApiKey(removed.id);
+
+        expect(await store.getApiKey(removed.id)).toBeUndefined();
+        expect(await store.getApiKeyByValue(removed.value)).toBeUndefined();
+        expect(await store.listApiKeys()).toEqual([kept]);
+        const reused = apiKey({ value: removed.value });
+        await store.createApiKey(reused);
+        expect(await store.getApiKeyByValue(removed.value)).toEqual(reused);
+      });
+
+      it('rejects deleting a key that does not exist with NotFoundError', async () => {
+        await expect(store.deleteApiKey('nosuchkey')).rejects.toBeInstanceOf(NotFoundError);
+        const key = apiKey();
+        await store.createApiKey(key);
+        await store.deleteApiKey(key.id);
+        await expect(store.deleteApiKey(key.id)).rejects.toBeInstanceOf(NotFoundError);
+      });
+    });
+
+    describe('usage plans', () => {
+      it('stores a plan with its stages, method throttles and quota, as it was given', async () => {
+        const plan = usagePlan();
+        const bare = usagePlan({ name: 'Free', apiStages: [] });
+        delete bare.description;
+        delete bare.throttle;
+        delete bare.quota;
+        delete bare.tags;
+        await store.createUsagePlan(plan);
+        await store.createUsagePlan(bare);
+
+        expect(await store.getUsagePlan(plan.id)).toEqual(plan);
+        const storedBare = await store.getUsagePlan(bare.id);
+        expect(storedBare).toEqual(bare);
+        expect(storedBare).not.toHaveProperty('quota');
+      });
+
+      it('keeps a fractional rate limit exactly', async () => {
+        const plan = usagePlan({ throttle: { burstLimit: 1, rateLimit: 0.1 } });
+        await store.createUsagePlan(plan);
+
+        expect((await store.getUsagePlan(plan.id))?.throttle).toEqual({ burstLimit: 1, rateLimit: 0.1 });
+      });
+
+      it('returns undefined for a plan that does not exist', async () => {
+        await store.createUsagePlan(usagePlan());
+
+        expect(await store.getUsagePlan('nosuch')).toBeUndefined();
+      });
+
+      it('lists every plan', async () => {
+        expect(await store.listUsagePlans()).toEqual([]);
+        const plans = [
+          usagePlan(),
+          usagePlan({ name: 'Silver' }),
+          usagePlan({ name: 'Free', apiStages: [] }),
+        ];
+        for (const plan of plans) await store.createUsagePlan(plan);
+
+        expect(sortedById(await store.listUsagePlans())).toEqual(sortedById(plans));
+      });
+
+      it('rejects a plan whose id exists with ConflictError and keeps the original', async () => {
+        const original = usagePlan();
+        await store.createUsagePlan(original);
+
+        await expect(
+          store.createUsagePlan(usagePlan({ id: original.id, name: 'Impostor' })),
+        ).rejects.toBeInstanceOf(ConflictError);
+        expect(await store.listUsagePlans()).toEqual([original]);
+      });
+
+      it('replaces a plan on update, dropping optional fields left out and keeping its keys', async () => {
+        const plan = usagePlan();
+        const key = apiKey();
+        await store.createUsagePlan(plan);
+        await store.createApiKey(key);
+        await store.addUsagePlanKey(plan.id, key.id);
+        const updated: UsagePlan = {
+          ...without(plan, 'quota'),
+          name: 'Gold v2',
+          apiStages: [{ apiId: 'otherapi01', stage: 'prod' }],
+        };
+
+        await store.updateUsagePlan(updated);
+
+        const stored = await store.getUsagePlan(plan.id);
+        expect(stored).toEqual(updated);
+        expect(stored).not.toHaveProperty('quota');
+        expect(await store.listUsagePlanKeys(plan.id)).toEqual([{ usagePlanId: plan.id, keyId: key.id }]);
+      });
+
+      it('rejects updating a plan that does not exist with NotFoundError and creates nothing', async () => {
+        const plan = usagePlan();
+
+        await expect(store.updateUsagePlan(plan)).rejects.toBeInstanceOf(NotFoundError);
+        expect(await store.getUsagePlan(plan.id)).toBeUndefined();
+      });
+
+      it('deletes a plan', async () => {
+        const kept = usagePlan();
+        const removed = usagePlan();
+        await store.createUsagePlan(kept);
+        await store.createUsagePlan(removed);
+
+        await store.deleteUsagePlan(removed.id);
+
+        expect(await store.getUsagePlan(removed.id)).toBeUndefined();
+        expect(await store.listUsagePlans()).toEqual([kept]);
+      });
+
+      it('rejects deleting a plan that does not exist with NotFoundError', async () => {
+        await expect(store.deleteUsagePlan('nosuch')).rejects.toBeInstanceOf(NotFoundError);
+        const plan = usagePlan();
+        await store.createUsagePlan(plan);
+        await store.deleteUsagePlan(plan.id);
+        await expect(store.deleteUsagePlan(plan.id)).rejects.toBeInstanceOf(NotFoundError);
+      });
+    });
+
+    describe('usage plan keys', () => {
+      /** Two plans and three keys, none linked yet. */
+      async function plansAndKeys(): Promise<{
+        plans: [UsagePlan, UsagePlan];
+        keys: [ApiKey, ApiKey, ApiKey];
+      }> {
+        const plans: [UsagePlan, UsagePlan] = [usagePlan(), usagePlan({ name: 'Silver' })];
+        const keys: [ApiKey, ApiKey, ApiKey] = [apiKey(), apiKey(), apiKey({ enabled: false })];
+        for (const plan of plans) await store.createUsagePlan(plan);
+        for (const key of keys) await store.createApiKey(key);
+        return { plans, keys };
+      }
+
+      it('puts keys in plans and lists the keys of one plan, or of every plan', async () => {
+        const { plans, keys } = await plansAndKeys();
+        const [gold, silver] = plans;
+        expect(await store.listUsagePlanKeys(gold.id)).toEqual([]);
+        expect(await store.listUsagePlanKeys()).toEqual([]);
+
+        await store.addUsagePlanKey(gold.id, keys[0].id);
+        await store.addUsagePlanKey(gold.id, keys[1].id);
+        await store.addUsagePlanKey(silver.id, keys[1].id);
+
+        const goldLinks = [
+          { usagePlanId: gold.id, keyId: keys[0].id },
+          { usagePlanId: gold.id, keyId: keys[1].id },
+        ];
+        const silverLinks = [{ usagePlanId: silver.id, keyId: keys[1].id }];
+        expect(sortedLinks(await store.listUsagePlanKeys(gold.id))).toEqual(sortedLinks(goldLinks));
+        expect(await store.listUsagePlanKeys(silver.id)).toEqual(silverLinks);
+        expect(sortedLinks(await store.listUsagePlanKeys())).toEqual(
+          sortedLinks([...goldLinks, ...silverLinks]),
+        );
+      });
+
+      it('lists no keys for a plan that does not exist', async () => {
+        const { plans, keys } = await plansAndKeys();
+        await store.addUsagePlanKey(plans[0].id, keys[0].id);
+
+        expect(await store.listUsagePlanKeys('nosuch')).toEqual([]);
+      });
+
+      it('rejects adding a key to a plan that does not exist with NotFoundError', async () => {
+        const { keys } = await plansAndKeys();
+
+        const attempt = store.addUsagePlanKey('nosuch', keys[0].id);
+
+        await expect(attempt).rejects.toBeInstanceOf(NotFoundError);
+        await expect(attempt).rejects.toThrow('Invalid Usage Plan ID specified');
+        expect(await store.listUsagePlanKeys()).toEqual([]);
+      });
+
+      it('rejects adding a key that does not exist with NotFoundError', async () => {
+        const { plans } = await plansAndKeys();
+
+        const attempt = store.addUsagePlanKey(plans[0].id, 'nosuchkey');
+
+        await expect(attempt).rejects.toBeInstanceOf(NotFoundError);
+        await expect(attempt).rejects.toThrow('Invalid API Key identifier specified');
+        expect(await store.listUsagePlanKeys()).toEqual([]);
+      });
+
+      it('rejects adding a key to a plan it is already in with ConflictError', async () => {
+        const { plans, keys } = await plansAndKeys();
+        await store.addUsagePlanKey(plans[0].id, keys[0].id);
+
+        await expect(store.addUsagePlanKey(plans[0].id, keys[0].id)).rejects.toBeInstanceOf(ConflictError);
+        expect(await store.listUsagePlanKeys()).toEqual([{ usagePlanId: plans[0].id, keyId: keys[0].id }]);
+      });
+
+      it('takes a key out of one plan and leaves it in the others', async () => {
+        const { plans, keys } = await plansAndKeys();
+        await store.addUsagePlanKey(plans[0].id, keys[0].id);
+        await store.addUsagePlanKey(plans[1].id, keys[0].id);
+
+        await store.removeUsagePlanKey(plans[0].id, keys[0].id);
+
+        expect(await store.listUsagePlanKeys(plans[0].id)).toEqual([]);
+        expect(await store.listUsagePlanKeys(plans[1].id)).toEqual([
+          { usagePlanId: plans[1].id, keyId: keys[0].id },
+        ]);
+        expect(await store.getApiKey(keys[0].id)).toEqual(keys[0]);
+      });
+
+      it('rejects taking a key out of a plan that does not exist, or that it is not in, with NotFoundError', async () => {
+        const { plans, keys } = await plansAndKeys();
+        await store.addUsagePlanKey(plans[0].id, keys[0].id);
+
+        await expect(store.removeUsagePlanKey('nosuch', keys[0].id)).rejects.toBeInstanceOf(NotFoundError);
+        await expect(store.removeUsagePlanKey(plans[1].id, keys[0].id)).rejects.toBeInstanceOf(NotFoundError);
+        await expect(store.removeUsagePlanKey(plans[0].id, 'nosuchkey')).rejects.toBeInstanceOf(
+          NotFoundError,
+        );
+        await store.removeUsagePlanKey(plans[0].id, keys[0].id);
+        await expect(store.removeUsagePlanKey(plans[0].id, keys[0].id)).rejects.toBeInstanceOf(NotFoundError);
+      });
+
+      it('takes a deleted key out of every plan, and leaves the plans and other keys alone', async () => {
+        const { plans, keys } = await plansAndKeys();
+        for (const plan of plans) {
+          await store.addUsagePlanKey(plan.id, keys[0].id);
+          await store.addUsagePlanKey(plan.id, keys[1].id);
+        }
+
+        await store.deleteApiKey(keys[0].id);
+
+        expect(sortedLinks(await store.listUsagePlanKeys())).toEqual(
+          sortedLinks(plans.map((plan) => ({ usagePlanId: plan.id, keyId: keys[1].id }))),
+        );
+        expect(sortedById(await store.listUsagePlans())).toEqual(sortedById(plans));
+      });
+
+      it('forgets a deleted plan’s keys, and keeps the keys themselves', async () => {
+        const { plans, keys } = await plansAndKeys();
+        for (const key of keys) await store.addUsagePlanKey(plans[0].id, key.id);
+        await store.addUsagePlanKey(plans[1].id, keys[0].id);
+
+        await store.deleteUsagePlan(plans[0].id);
+
+        expect(await store.listUsagePlanKeys(plans[0].id)).toEqual([]);
+        expect(await store.listUsagePlanKeys()).toEqual([{ usagePlanId: plans[1].id, keyId: keys[0].id }]);
+        expect(sortedById(await store.listApiKeys())).toEqual(sortedById(keys));
+      });
+
+      it('does not bring old memberships back when a deleted key’s id or a deleted plan’s id is used again', async () => {
+        const { plans, keys } = await plansAndKeys();
+        await store.addUsagePlanKey(plans[0].id, keys[0].id);
+        await store.addUsagePlanKey(plans[1].id, keys[1].id);
+        await store.deleteApiKey(keys[0].id);
+        await store.deleteUsagePlan(plans[1].id);
+
+        await store.createApiKey(keys[0]);
+        await store.createUsagePlan(plans[1]);
+
+        expect(await store.listUsagePlanKeys()).toEqual([]);
+      });
+    });
+
     describe('deleting an API', () => {
       it('deletes its deployments and stages with it, and nothing of other APIs', async () => {
         const doomed = await deployedApi();
@@ -540,6 +929,38 @@ export function configStoreContract(name: string, open: () => Promise<ContractSu
         expect(await store.listStages()).toEqual([stage]);
       });
 
+      it('keeps API keys and usage plans apart from the objects stored and returned', async () => {
+        const key = apiKey();
+        const plan = usagePlan();
+        const expectedKey = structuredClone(key);
+        const expectedPlan = structuredClone(plan);
+        await store.createApiKey(key);
+        await store.createUsagePlan(plan);
+        await store.addUsagePlanKey(plan.id, key.id);
+
+        key.name = 'mutated';
+        if (key.tags) key.tags.team = 'mutated';
+        plan.apiStages.length = 0;
+        const gotKey = await store.getApiKey(key.id);
+        if (gotKey) gotKey.enabled = false;
+        const [listedKey] = await store.listApiKeys();
+        if (listedKey) listedKey.name = 'mutated too';
+        const byValue = await store.getApiKeyByValue(expectedKey.value);
+        if (byValue) byValue.value = 'mutated';
+        const gotPlan = await store.getUsagePlan(plan.id);
+        if (gotPlan?.quota) gotPlan.quota.limit = 1;
+        const [listedPlan] = await store.listUsagePlans();
+        if (listedPlan) listedPlan.apiStages.push({ apiId: 'mutated', stage: 'mutated' });
+        const [link] = await store.listUsagePlanKeys(plan.id);
+        if (link) link.keyId = 'mutated';
+
+        expect(await store.getApiKey(key.id)).toEqual(expectedKey);
+        expect(await store.listApiKeys()).toEqual([expectedKey]);
+        expect(await store.getUsagePlan(plan.id)).toEqual(expectedPlan);
+        expect(await store.listUsagePlans()).toEqual([expectedPlan]);
+        expect(await store.listUsagePlanKeys()).toEqual([{ usagePlanId: plan.id, keyId: key.id }]);
+      });
+
       it('returns a new object on every read', async () => {
         const api = restApi();
         await store.createApi(api);
@@ -569,6 +990,32 @@ export function configStoreContract(name: string, open: () => Promise<ContractSu
           ['deleteStage', () => store.deleteStage(api.id, 'prod')],
           ['deleteDeployment', () => store.deleteDeployment(api.id, deployment.id)],
           ['deleteApi', () => store.deleteApi(api.id)],
+        ];
+
+        for (const [what, change] of changes) {
+          const before = calls;
+          await change();
+          await waitFor(() => calls > before, `a watch notification after ${what}`);
+        }
+        stop();
+      });
+
+      it('tells a listener about each kind of change to API keys and usage plans', async () => {
+        let calls = 0;
+        const stop = store.watch(() => {
+          calls += 1;
+        });
+        const key = apiKey({ enabled: false });
+        const plan = usagePlan();
+        const changes: [string, () => Promise<void>][] = [
+          ['createApiKey', () => store.createApiKey(key)],
+          ['updateApiKey', () => store.updateApiKey({ ...key, enabled: true })],
+          ['createUsagePlan', () => store.createUsagePlan(plan)],
+          ['updateUsagePlan', () => store.updateUsagePlan({ ...plan, name: 'Renamed' })],
+          ['addUsagePlanKey', () => store.addUsagePlanKey(plan.id, key.id)],
+          ['removeUsagePlanKey', () => store.removeUsagePlanKey(plan.id, key.id)],
+          ['deleteUsagePlan', () => store.deleteUsagePlan(plan.id)],
+          ['deleteApiKey', () => store.deleteApiKey(key.id)],
         ];
 
         for (const [what, change] of changes) {
@@ -676,6 +1123,43 @@ export function configStoreContract(name: string, open: () => Promise<ContractSu
         expect(await reopened.getDeployment(apiIdOf(http.api), http.deployment.id)).toEqual(http.deployment);
         expect((await reopened.listStages()).sort(byStageKey)).toEqual([...stages].sort(byStageKey));
         await expect(reopened.deleteDeployment(apiIdOf(rest.api), later.id)).rejects.toBeInstanceOf(
+          ConflictError,
+        );
+        await reopened.close();
+      });
+      it('rejects API key and usage plan work after close', async () => {
+        const key = apiKey();
+        const plan = usagePlan();
+        await store.createApiKey(key);
+        await store.createUsagePlan(plan);
+        await store.close();
+
+        await expect(store.listApiKeys()).rejects.toThrow();
+        await expect(store.getApiKeyByValue(key.value)).rejects.toThrow();
+        await expect(store.createApiKey(apiKey())).rejects.toThrow();
+        await expect(store.listUsagePlans()).rejects.toThrow();
+        await expect(store.addUsagePlanKey(plan.id, key.id)).rejects.toThrow();
+        await expect(store.listUsagePlanKeys()).rejects.toThrow();
+      });
+
+      it('keeps API keys, usage plans and their keys across a close and reopen', async () => {
+        const keys = [apiKey(), apiKey({ enabled: false })];
+        const plans = [usagePlan(), usagePlan({ name: 'Free', apiStages: [] })];
+        for (const key of keys) await store.createApiKey(key);
+        for (const plan of plans) await store.createUsagePlan(plan);
+        const links = keys.map((key) => ({ usagePlanId: plans[0]!.id, keyId: key.id }));
+        for (const link of links) await store.addUsagePlanKey(link.usagePlanId, link.keyId);
+        let reopened = store;
+        if (subject.reopen) {
+          await store.close();
+          reopened = await subject.reopen();
+        }
+
+        expect(sortedById(await reopened.listApiKeys())).toEqual(sortedById(keys));
+        expect(await reopened.getApiKeyByValue(keys[1]!.value)).toEqual(keys[1]);
+        expect(sortedById(await reopened.listUsagePlans())).toEqual(sortedById(plans));
+        expect(sortedLinks(await reopened.listUsagePlanKeys())).toEqual(sortedLinks(links));
+        await expect(reopened.createApiKey(apiKey({ value: keys[0]!.value }))).rejects.toBeInstanceOf(
           ConflictError,
         );
         await reopened.close();

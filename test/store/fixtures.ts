@@ -13,6 +13,15 @@ import {
 import type { HttpApi } from '../../src/model/http-api.js';
 import { newApiId, newDeploymentId } from '../../src/model/ids.js';
 import type { RestApi } from '../../src/model/rest-api.js';
+import {
+  ApiKeySchema,
+  UsagePlanSchema,
+  generateApiKeyValue,
+  newApiKeyId,
+  newUsagePlanId,
+  type ApiKey,
+  type UsagePlan,
+} from '../../src/model/usage-plans.js';
 import { problemsOf } from '../../src/model/validate.js';
 
 const CREATED = 1_700_000_000;
@@ -149,4 +158,44 @@ export function stageOf(
     ...overrides,
   };
   return checked(StageSchema, stage, 'stage');
+}
+
+export function apiKey(overrides: Partial<ApiKey> = {}): ApiKey {
+  const key: ApiKey = {
+    id: newApiKeyId(),
+    value: generateApiKeyValue(),
+    name: 'mobile app ✓',
+    description: 'the key the mobile app sends',
+    enabled: true,
+    createdDate: CREATED + 300,
+    lastUpdatedDate: CREATED + 300,
+    customerId: 'customer-42',
+    tags: { team: 'mobile' },
+    ...overrides,
+  };
+  return checked(ApiKeySchema, key, 'API key');
+}
+
+export function usagePlan(overrides: Partial<UsagePlan> = {}): UsagePlan {
+  const plan: UsagePlan = {
+    id: newUsagePlanId(),
+    name: 'Gold',
+    description: 'for paying customers',
+    apiStages: [
+      {
+        apiId: newApiId(),
+        stage: 'prod',
+        throttle: {
+          '/pets/GET': { burstLimit: 5, rateLimit: 2.5 },
+          '//GET': { burstLimit: 1, rateLimit: 1 },
+        },
+      },
+      { apiId: newApiId(), stage: 'beta' },
+    ],
+    throttle: { burstLimit: 20, rateLimit: 10 },
+    quota: { limit: 1000, offset: 0, period: 'MONTH' },
+    tags: { tier: 'gold' },
+    ...overrides,
+  };
+  return checked(UsagePlanSchema, plan, 'usage plan');
 }

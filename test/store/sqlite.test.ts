@@ -5,14 +5,14 @@ import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { MIGRATIONS, SCHEMA_VERSION } from '../../src/store/sqlite/migrations.js';
+import { MIGRATIONS, SCHEMA_VERSION, migrate } from '../../src/store/sqlite/migrations.js';
 import {
   DATABASE_FILE_NAME,
   SqliteConfigStore,
   type SqliteConfigStoreOptions,
 } from '../../src/store/sqlite/sqlite-config-store.js';
 import { configStoreContract } from './contract.js';
-import { deploymentOf, restApi, stageOf } from './fixtures.js';
+import { apiKey, deploymentOf, restApi, stageOf, usagePlan } from './fixtures.js';
 import { waitFor } from './wait-for.js';
 
 const makeTempDir = (): Promise<string> => mkdtemp(path.join(os.tmpdir(), 'gatehouse-sqlite-'));
@@ -97,7 +97,14 @@ describe('SqliteConfigStore', () => {
           .prepare<[], string>("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
           .pluck()
           .all();
-        expect(tables).toEqual(['apis', 'deployments', 'stages']);
+        expect(tables).toEqual([
+          'api_keys',
+          'apis',
+          'deployments',
+          'stages',
+          'usage_plan_keys',
+          'usage_plans',
+        ]);
       } finally {
         db.close();
       }
@@ -119,6 +126,35 @@ describe('SqliteConfigStore', () => {
       const second = open(root);
 
       expect(await second.getApi(api.id)).toEqual(api);
+    });
+
+    it('brings a version 1 database up to date, keeping its APIs, and adds API keys and usage plans', async () => {
+      const api = restApi();
+      const file = path.join(root, DATABASE_FILE_NAME);
+      const old = new Database(file);
+      old.pragma('journal_mode = WAL');
+      migrate(old, file, MIGRATIONS.slice(0, 1));
+      old
+        .prepare('INSERT INTO apis (id, protocol_type, definition, created, updated) VALUES (?, ?, ?, 0, 0)')
+        .run(api.id, 'REST', JSON.stringify(api));
+      expect(old.pragma('user_version', { simple: true })).toBe(1);
+      old.close();
+
+      const store = open(root);
+
+      expect(await store.getApi(api.id)).toEqual(api);
+      const key = apiKey();
+      const plan = usagePlan();
+      await store.createApiKey(key);
+      await store.createUsagePlan(plan);
+      await store.addUsagePlanKey(plan.id, key.id);
+      expect(await store.listUsagePlanKeys()).toEqual([{ usagePlanId: plan.id, keyId: key.id }]);
+      const db = new Database(store.file, { readonly: true });
+      try {
+        expect(db.pragma('user_version', { simple: true })).toBe(2);
+      } finally {
+        db.close();
+      }
     });
 
     it('names the file and the problem when the file is not a SQLite database', async () => {
@@ -224,6 +260,54 @@ describe('SqliteConfigStore', () => {
     });
   });
 
+  describe('damaged API key and usage plan rows', () => {
+    function insertRaw(store: SqliteConfigStore, sql: string, ...params: unknown[]): void {
+      const db = new Database(store.file);
+      try {
+        db.prepare(sql).run(...params);
+      } finally {
+        db.close();
+      }
+    }
+
+    it('reports a key row whose id or value does not match its definition', async () => {
+      const store = open(root);
+      const healthy = apiKey();
+      await store.createApiKey(healthy);
+      const elsewhere = apiKey({ id: 'elsewhere' });
+      insertRaw(
+        store,
+        "INSERT INTO api_keys (id, value, definition) VALUES ('moved', ?, ?)",
+        elsewhere.value,
+        JSON.stringify(elsewhere),
+      );
+      const revalued = apiKey({ id: 'revalued' });
+      insertRaw(
+        store,
+        "INSERT INTO api_keys (id, value, definition) VALUES ('revalued', 'not-the-value-in-the-definition', ?)",
+        JSON.stringify(revalued),
+      );
+
+      await expect(store.getApiKey('moved')).rejects.toThrow(
+        /row moved of table api_keys holds an API key whose id is "elsewhere"/,
+      );
+      await expect(store.getApiKeyByValue('not-the-value-in-the-definition')).rejects.toThrow(
+        /row revalued of table api_keys holds an API key with another value/,
+      );
+      await expect(store.listApiKeys()).rejects.toThrow(/table api_keys/);
+      expect(await store.getApiKey(healthy.id)).toEqual(healthy);
+    });
+
+    it('reports a usage plan row that is not a plan', async () => {
+      const store = open(root);
+      insertRaw(store, 'INSERT INTO usage_plans (id, definition) VALUES (\'broken\', \'{"id": "broken"}\')');
+
+      await expect(store.getUsagePlan('broken')).rejects.toThrow(
+        /row broken of table usage_plans holds a usage plan without apiStages/,
+      );
+    });
+  });
+
   describe('sharing the file', () => {
     it('tells a watcher about a change made by another store on the same directory', async () => {
       const server = open(root);
@@ -243,6 +327,21 @@ describe('SqliteConfigStore', () => {
       await cli.putStage(stageOf(api, 'prod', { deploymentId: deployment.id }));
       await waitFor(() => calls > before, 'a notification for the next writes');
       expect((await server.getStage(api.id, 'prod'))?.deploymentId).toBe(deployment.id);
+      stop();
+    });
+
+    it('tells a watcher when another store disables an API key', async () => {
+      const server = open(root);
+      const cli = open(root);
+      const key = apiKey({ enabled: true });
+      await cli.createApiKey(key);
+      let calls = 0;
+      const stop = server.watch(() => (calls += 1));
+
+      await cli.updateApiKey({ ...key, enabled: false });
+
+      await waitFor(() => calls > 0, 'the server store to notice the disabled key');
+      expect((await server.getApiKeyByValue(key.value))?.enabled).toBe(false);
       stop();
     });
 

@@ -1,4 +1,5 @@
 // compileTemplate: parse once at deploy time; each render only walks the tree.
+import { programFacts } from './analysis.js';
 import { TemplateError } from './errors.js';
 import { JsonPathCache } from './input-host.js';
 import { renderProgram } from './interpreter.js';
@@ -21,7 +22,7 @@ export function compileTemplate(source: string, limits?: Partial<TemplateLimits>
   } catch (error) {
     throw asTemplateError(error);
   }
-  const caches = { patterns: new PatternCache(), paths: new JsonPathCache() };
+  const caches = { patterns: new PatternCache(), paths: new JsonPathCache(), facts: programFacts(program) };
   return {
     render(input: TemplateInput): RenderResult {
       try {

@@ -104,9 +104,12 @@ export class InputHost extends HostObject {
 
   /** Path, then query string, then header (case-insensitive); "" when absent. */
   private param(name: string): Value {
-    const { path, querystring, header } = this.params;
+    // Each kind is read only when needed: the gateway may collect them on demand.
+    const path = this.params.path;
     if (Object.hasOwn(path, name)) return path[name] ?? '';
+    const querystring = this.params.querystring;
     if (Object.hasOwn(querystring, name)) return querystring[name] ?? '';
+    const header = this.params.header;
     if (Object.hasOwn(header, name)) return header[name] ?? '';
     const lower = name.toLowerCase();
     for (const key of Object.keys(header)) if (key.toLowerCase() === lower) return header[key] ?? '';

@@ -1,5 +1,6 @@
 // Walks a parsed template against one request. One Renderer per render: it owns the variables,
 // the output and the budget, so renders of one compiled template never share state.
+import type { ProgramFacts } from './analysis.js';
 import type { Expr, Node, Program, Ref } from './ast.js';
 import { atPosition, limitError, TemplateError } from './errors.js';
 import { InputHost, type JsonPathCache } from './input-host.js';
@@ -29,7 +30,11 @@ class BreakSignal extends Error {
 export interface TemplateCaches {
   readonly patterns: PatternCache;
   readonly paths: JsonPathCache;
+  readonly facts: ProgramFacts;
 }
+
+/** Shared by every call without arguments; no method keeps or changes its arguments. */
+const NO_ARGS: readonly Value[] = [];
 
 export function renderProgram(
   program: Program,
@@ -38,7 +43,7 @@ export function renderProgram(
   caches: TemplateCaches,
 ): RenderResult {
   const budget = new Budget(limits);
-  const context = contextValues(input.context);
+  const context = contextValues(input.context, caches.facts.overridesReachable);
   const renderer = new Renderer(program, budget, caches.patterns);
   renderer.vars.set('input', new InputHost(input.body, input.params, budget, caches.paths));
   renderer.vars.set('context', context.context);
@@ -119,8 +124,13 @@ class Renderer implements MethodContext {
           this.assign(node.target, this.evaluate(node.value));
           break;
         case 'if': {
-          const branch = node.branches.find((b) => isTruthy(this.evaluate(b.cond)));
-          const body = branch ? branch.body : node.otherwise;
+          let body = node.otherwise;
+          for (const branch of node.branches) {
+            if (isTruthy(this.evaluate(branch.cond))) {
+              body = branch.body;
+              break;
+            }
+          }
           if (body) this.renderNodes(body);
           break;
         }
@@ -189,22 +199,20 @@ class Renderer implements MethodContext {
     this.scopeOf(name).set(name, value);
   }
 
-  private reference(ref: Ref): Value {
+  /** The value of `ref`, or of its first `end` parts. */
+  private reference(ref: Ref, end = ref.parts.length): Value {
     try {
       let value = this.lookup(ref.root);
-      for (const part of ref.parts) {
+      const parts = ref.parts;
+      for (let i = 0; i < end; i++) {
         if (value === null) return null;
+        const part = parts[i]!;
         switch (part.k) {
           case 'prop':
             value = getProperty(value, part.name);
             break;
           case 'call':
-            value = callMethod(
-              value,
-              part.name,
-              part.args.map((arg) => this.evaluate(arg)),
-              this,
-            );
+            value = callMethod(value, part.name, this.evaluateArgs(part.args), this);
             break;
           case 'index':
             value = getIndex(value, this.evaluate(part.index), this);
@@ -218,6 +226,13 @@ class Renderer implements MethodContext {
     }
   }
 
+  private evaluateArgs(args: readonly Expr[]): readonly Value[] {
+    if (args.length === 0) return NO_ARGS;
+    const values: Value[] = [];
+    for (const arg of args) values.push(this.evaluate(arg));
+    return values;
+  }
+
   /** #set. A null value leaves the target as it was: Velocity 1.x's documented behaviour. */
   private assign(target: Ref, value: Value): void {
     if (value === null) return;
@@ -227,7 +242,7 @@ class Renderer implements MethodContext {
       this.setVariable(target.root, value);
       return;
     }
-    const owner = this.reference({ ...target, parts: parts.slice(0, -1) });
+    const owner = this.reference(target, parts.length - 1);
     if (owner === null) return;
     try {
       if (last.k === 'prop') setProperty(owner, last.name, value, this);

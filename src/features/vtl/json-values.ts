@@ -1,8 +1,9 @@
-// Converting JSON and gateway-supplied data into template values. Only own enumerable data
-// is copied, into Maps and lists; nothing of the JavaScript objects survives the conversion.
+// Converting JSON and gateway-supplied data into template values. Objects and arrays become
+// lazy maps and lists (values.ts) that read only own enumerable data and convert a member when
+// the template reads it; nothing of the JavaScript objects is ever handed to a template.
 import { limitError, runtimeError } from './errors.js';
 import { MAX_VALUE_DEPTH } from './limits.js';
-import { VList, VMap, type Value } from './values.js';
+import { fromData, GATEWAY_DATA, JSON_DATA, STRING_DATA, VMap, type Value } from './values.js';
 
 /** Parses JSON text into values; objects keep their key order like json-smart's maps. */
 export function parseJsonText(text: string): Value {
@@ -12,45 +13,47 @@ export function parseJsonText(text: string): Value {
   } catch (error) {
     throw runtimeError(`invalid JSON: ${(error as Error).message}`);
   }
-  return fromParsedJson(parsed, 0);
+  // Nesting too deep for the engine is refused now, not when (or if) the template reaches it.
+  if (mayNestDeeperThan(text, MAX_VALUE_DEPTH + 1) && nestedDeeperThan(parsed, MAX_VALUE_DEPTH, 0)) {
+    throw limitError(`JSON is nested deeper than ${MAX_VALUE_DEPTH} levels`);
+  }
+  return fromData(parsed, JSON_DATA);
 }
 
-function fromParsedJson(v: unknown, depth: number): Value {
-  if (v === null || typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') return v;
-  if (depth > MAX_VALUE_DEPTH) throw limitError(`JSON is nested deeper than ${MAX_VALUE_DEPTH} levels`);
-  if (Array.isArray(v)) {
-    return new VList(
-      v.map((item) => fromParsedJson(item, depth + 1)),
-      true,
-    );
+/** False when `text` has too few brackets to nest `levels` objects or arrays. */
+function mayNestDeeperThan(text: string, levels: number): boolean {
+  let brackets = 0;
+  for (const open of ['{', '[']) {
+    for (let i = text.indexOf(open); i !== -1; i = text.indexOf(open, i + 1)) {
+      if (++brackets > levels) return true;
+    }
   }
-  const map = new VMap();
-  const object = v as Record<string, unknown>;
-  for (const key of Object.keys(object)) map.seed(key, fromParsedJson(object[key], depth + 1));
-  return map;
+  return false;
 }
 
-/** Converts $context, stage variables and parameters handed over by the gateway. */
-export function fromGatewayData(v: unknown, depth = 0): Value {
-  if (v === null || v === undefined) return null;
-  if (typeof v === 'string' || typeof v === 'boolean') return v;
-  if (typeof v === 'number') return Number.isFinite(v) ? v : null;
-  if (typeof v !== 'object' || depth > 32) return null;
-  if (Array.isArray(v)) {
-    return new VList(
-      v.map((item) => fromGatewayData(item, depth + 1)),
-      false,
-    );
-  }
-  const map = new VMap();
-  const object = v as Record<string, unknown>;
-  for (const key of Object.keys(object)) map.seed(key, fromGatewayData(object[key], depth + 1));
-  return map;
+/** Whether an object or array sits deeper than `max` (the top level is depth 0). */
+function nestedDeeperThan(v: unknown, max: number, depth: number): boolean {
+  if (typeof v !== 'object' || v === null) return false;
+  if (depth > max) return true;
+  const children = Array.isArray(v) ? (v as unknown[]) : Object.values(v);
+  for (const child of children) if (nestedDeeperThan(child, max, depth + 1)) return true;
+  return false;
+}
+
+/** Converts $context and other data handed over by the gateway; members are at depth 0. */
+export function fromGatewayData(v: unknown): Value {
+  return fromData(v, GATEWAY_DATA);
+}
+
+/** A map over the members of `record` (at depth 0), converted when read. */
+export function gatewayMap(record: object): VMap {
+  return VMap.over(record, GATEWAY_DATA, -1);
 }
 
 /** A map of strings (parameters, stage variables), optionally looked up without regard to case. */
 export function stringMap(record: Readonly<Record<string, string>>, caseInsensitive = false): VMap {
-  const map = new VMap(caseInsensitive);
+  if (!caseInsensitive) return VMap.over(record, STRING_DATA, 0);
+  const map = new VMap(true);
   for (const key of Object.keys(record)) {
     const value = record[key];
     if (typeof value === 'string') map.seed(key, value);

@@ -111,6 +111,7 @@ export const NOT_FOUND: unique symbol = Symbol('no match');
 
 /** Evaluates a path; a definite path that matches nothing gives NOT_FOUND. */
 export function evaluateJsonPath(path: JsonPath, root: Value, budget: Budget): Value | typeof NOT_FOUND {
+  if (path.definite) return definite(path.segments, root);
   let current: Value[] = [root];
   for (const segment of path.segments) {
     const next: Value[] = [];
@@ -121,11 +122,38 @@ export function evaluateJsonPath(path: JsonPath, root: Value, budget: Budget): V
   return current.length === 0 ? NOT_FOUND : (current[0] ?? null);
 }
 
+/** A definite path (single names and indexes only) walked without collecting matches. */
+function definite(segments: readonly Segment[], root: Value): Value | typeof NOT_FOUND {
+  let node: Value = root;
+  for (const segment of segments) {
+    if (segment.k === 'child') {
+      if (!(node instanceof VMap)) return NOT_FOUND;
+      const found = node.find(segment.names[0]!);
+      if (found === undefined) return NOT_FOUND;
+      node = found;
+    } else if (segment.k === 'index') {
+      if (!(node instanceof VList)) return NOT_FOUND;
+      const items = node.items;
+      const raw = segment.indexes[0]!;
+      const index = raw < 0 ? items.length + raw : raw;
+      if (index < 0 || index >= items.length) return NOT_FOUND;
+      node = items[index] ?? null;
+    } else {
+      return NOT_FOUND;
+    }
+  }
+  return node;
+}
+
 function apply(segment: Segment, node: Value, out: Value[], budget: Budget): void {
   switch (segment.k) {
     case 'child':
-      if (node instanceof VMap)
-        for (const name of segment.names) if (node.has(name)) out.push(node.get(name));
+      if (node instanceof VMap) {
+        for (const name of segment.names) {
+          const found = node.find(name);
+          if (found !== undefined) out.push(found);
+        }
+      }
       return;
     case 'index':
       if (node instanceof VList) {

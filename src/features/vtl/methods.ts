@@ -35,7 +35,7 @@ export function getProperty(target: Value, name: string): Value {
   // Bean property `empty` is isEmpty(), the only getter-style property these types offer.
   if (name === 'empty') {
     if (typeof target === 'string') return target.length === 0;
-    if (target instanceof VList) return target.items.length === 0;
+    if (target instanceof VList) return target.size === 0;
   }
   return null;
 }
@@ -275,15 +275,14 @@ function checkIndex(i: number, size: number, inclusive = false): void {
 }
 
 function listMethod(list: VList, name: string, args: readonly Value[], ctx: MethodContext): Result {
-  const items = list.items;
   const n = args.length;
+  // Answered without converting a list that came from JSON.
+  if (name === 'size') return n === 0 ? list.size : NO_METHOD;
+  if (name === 'isEmpty') return n === 0 ? list.size === 0 : NO_METHOD;
+  const items = list.items;
   const a = args[0] ?? null;
   const b = args[1] ?? null;
   switch (name) {
-    case 'size':
-      return n === 0 ? items.length : NO_METHOD;
-    case 'isEmpty':
-      return n === 0 ? items.length === 0 : NO_METHOD;
     case 'get': {
       const i = int(a);
       if (n !== 1 || i === undefined) return NO_METHOD;

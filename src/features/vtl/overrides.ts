@@ -3,7 +3,7 @@
 // be applied to each parameter once", a second write fails the request, so a second write
 // here is a runtime error.
 import { runtimeError } from './errors.js';
-import { fromGatewayData } from './json-values.js';
+import { fromGatewayData, gatewayMap } from './json-values.js';
 import type { Budget } from './limits.js';
 import { toText } from './stringify.js';
 import { VList, VMap, type Value, type WriteGuard } from './values.js';
@@ -21,14 +21,16 @@ export interface ResponseOverride {
 
 export interface ContextValues {
   readonly context: VMap;
-  readonly request: VMap;
-  readonly response: VMap;
+  /** Null when the template cannot reach the override maps and none were seeded. */
+  readonly request: VMap | null;
+  readonly response: VMap | null;
 }
 
 function writeOnce(path: string, caseInsensitive: boolean, fixed: readonly string[] = []): WriteGuard {
-  const written = new Set<unknown>(fixed);
+  let written: Set<unknown> | null = null;
   return (key) => {
     const id = caseInsensitive && typeof key === 'string' ? key.toLowerCase() : key;
+    written ??= new Set<unknown>(fixed);
     if (written.has(id)) {
       const name = typeof key === 'string' || typeof key === 'number' ? String(key) : 'key';
       throw runtimeError(`${path}.${name} is already set; API Gateway applies each override only once`);
@@ -51,13 +53,21 @@ function field(record: unknown, key: string): unknown {
   return (record as Record<string, unknown>)[key];
 }
 
-/** Builds `$context`, with override maps seeded from any overrides the gateway passes in. */
-export function contextValues(context: Readonly<Record<string, unknown>>): ContextValues {
-  const map = new VMap();
-  for (const key of Object.keys(context)) {
-    if (key !== 'requestOverride' && key !== 'responseOverride') map.seed(key, fromGatewayData(context[key]));
-  }
+/**
+ * Builds `$context`, with override maps seeded from any overrides the gateway passes in. The
+ * map converts a member when the template reads it. `overridesReachable` false (the template
+ * never names them) skips the override maps when nothing seeds them.
+ */
+export function contextValues(
+  context: Readonly<Record<string, unknown>>,
+  overridesReachable = true,
+): ContextValues {
+  const map = gatewayMap(context);
   const requestSeed = field(context, 'requestOverride');
+  const responseSeed = field(context, 'responseOverride');
+  if (!overridesReachable && requestSeed === undefined && responseSeed === undefined) {
+    return { context: map, request: null, response: null };
+  }
   const request = new VMap(
     false,
     writeOnce('$context.requestOverride', false, ['header', 'querystring', 'path']),
@@ -69,7 +79,6 @@ export function contextValues(context: Readonly<Record<string, unknown>>): Conte
   );
   request.seed('path', overrideMap('$context.requestOverride.path', false, field(requestSeed, 'path')));
 
-  const responseSeed = field(context, 'responseOverride');
   const response = new VMap(false, writeOnce('$context.responseOverride', false, ['header']));
   response.seed(
     'header',
@@ -109,6 +118,7 @@ function record(map: Value, budget: Budget): Record<string, string> {
 
 export function requestOverrideOf(values: ContextValues, budget: Budget): RequestOverride {
   const { request } = values;
+  if (request === null) return { header: {}, querystring: {}, path: {} };
   return {
     header: record(request.get('header'), budget),
     querystring: record(request.get('querystring'), budget),
@@ -118,6 +128,7 @@ export function requestOverrideOf(values: ContextValues, budget: Budget): Reques
 
 export function responseOverrideOf(values: ContextValues, budget: Budget): ResponseOverride {
   const { response } = values;
+  if (response === null) return { header: {} };
   const result: ResponseOverride = { header: record(response.get('header'), budget) };
   const status = response.get('status');
   if (status !== null) {

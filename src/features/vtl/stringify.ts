@@ -99,6 +99,8 @@ class Printer {
     if (typeof v === 'boolean') return this.append(v ? 'true' : 'false');
     this.enter(depth);
     if (v instanceof VList) {
+      const raw = v.unconverted();
+      if (raw !== null) return this.rawArray(raw, depth);
       this.append('[');
       let first = true;
       for (const item of v.items) {
@@ -109,6 +111,8 @@ class Printer {
       return this.append(']');
     }
     if (v instanceof VMap) {
+      const raw = v.unconverted();
+      if (raw !== null) return this.rawObject(raw.source, raw.members, depth);
       this.append('{');
       let first = true;
       for (const [key, value] of v.entries) {
@@ -126,5 +130,45 @@ class Printer {
       return this.append('}');
     }
     return this.append(JSON.stringify(v.text()));
+  }
+
+  // Parsed JSON that no template value has been made of yet prints as the values it would
+  // convert to would print, without converting it.
+
+  private rawJson(v: unknown, depth: number): void {
+    if (typeof v !== 'object' || v === null) return this.json(v as Value, depth);
+    this.enter(depth);
+    if (Array.isArray(v)) return this.rawArray(v as unknown[], depth);
+    return this.rawObject(v as Readonly<Record<string, unknown>>, null, depth);
+  }
+
+  /** After enter(depth), as json() calls it. */
+  private rawArray(items: readonly unknown[], depth: number): void {
+    this.append('[');
+    for (let i = 0; i < items.length; i++) {
+      if (i > 0) this.append(',');
+      this.rawJson(items[i], depth + 1);
+    }
+    this.append(']');
+  }
+
+  /** After enter(depth); `members` are those already converted, printed as they are now. */
+  private rawObject(
+    source: Readonly<Record<string, unknown>>,
+    members: ReadonlyMap<string, Value> | null,
+    depth: number,
+  ): void {
+    this.append('{');
+    let first = true;
+    for (const key of Object.keys(source)) {
+      if (!first) this.append(',');
+      first = false;
+      this.append(JSON.stringify(key));
+      this.append(':');
+      const member = members?.get(key);
+      if (member !== undefined) this.json(member, depth + 1);
+      else this.rawJson(source[key], depth + 1);
+    }
+    this.append('}');
   }
 }

@@ -128,22 +128,25 @@ export class UtilHost extends HostObject {
   call(name: string, args: readonly Value[]): Value | typeof NO_METHOD {
     if (args.length !== 1) return NO_METHOD;
     const arg = args[0] ?? null;
-    const text = (): string => toText(arg, this.budget);
     switch (name) {
       case 'escapeJavaScript':
-        return arg === null ? null : this.budget.checkString(escapeJavaScript(text()));
+        return arg === null ? null : this.budget.checkString(escapeJavaScript(this.argText(arg)));
       case 'parseJson':
-        return arg === null ? null : parseJsonText(text());
+        return arg === null ? null : parseJsonText(this.argText(arg));
       case 'urlEncode':
-        return arg === null ? null : this.budget.checkString(urlEncode(text()));
+        return arg === null ? null : this.budget.checkString(urlEncode(this.argText(arg)));
       case 'urlDecode':
-        return arg === null ? null : urlDecode(text());
+        return arg === null ? null : urlDecode(this.argText(arg));
       case 'base64Encode':
-        return arg === null ? null : this.budget.checkString(base64Encode(text()));
+        return arg === null ? null : this.budget.checkString(base64Encode(this.argText(arg)));
       case 'base64Decode':
-        return arg === null ? null : base64Decode(text());
+        return arg === null ? null : base64Decode(this.argText(arg));
       default:
         return NO_METHOD;
     }
+  }
+
+  private argText(arg: Value): string {
+    return typeof arg === 'string' ? arg : toText(arg, this.budget);
   }
 }
