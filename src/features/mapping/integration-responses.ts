@@ -66,8 +66,9 @@ function compileResponse(response: IntegrationResponse): SelectedResponse {
       let body = handling === 'CONVERT_TO_TEXT' ? convert(output.body, true, handling) : output.body;
       let status = statusCode;
       const headers: Record<string, string | string[]> = { 'content-type': contentType };
+      const text = template || parameters ? output.body.toString('utf8') : '';
       if (template) {
-        const result = renderTemplate(template, templateInput(ctx, output.body.toString('utf8'), context));
+        const result = renderTemplate(template, templateInput(ctx, text, context));
         body = Buffer.from(result.output);
         if (result.responseOverride.status !== undefined) status = result.responseOverride.status;
         Object.assign(headers, result.responseOverride.header);
@@ -77,7 +78,7 @@ function compileResponse(response: IntegrationResponse): SelectedResponse {
           headers,
           parameters({
             headers: output.headers,
-            body: output.body.toString('utf8'),
+            body: text,
             context: context ?? {},
             stageVariables: ctx.stageVariables,
           }),

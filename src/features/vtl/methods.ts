@@ -51,10 +51,10 @@ export function callMethod(target: Value, name: string, args: readonly Value[], 
   if (typeof target === 'string') result = stringMethod(target, name, args, ctx);
   else if (typeof target === 'number') result = numberMethod(target, name, args);
   else if (typeof target === 'boolean') result = booleanMethod(target, name, args);
+  else if (target instanceof HostObject) result = target.call(name, args);
   else if (target instanceof VList) result = listMethod(target, name, args, ctx);
   else if (target instanceof VMap) result = mapMethod(target, name, args, ctx);
-  else if (target instanceof VEntry) result = entryMethod(target, name, args, ctx);
-  else result = target.call(name, args);
+  else result = entryMethod(target, name, args, ctx);
   return result === NO_METHOD ? null : result;
 }
 

@@ -5,13 +5,28 @@ import { limitError } from './errors.js';
 import { MAX_VALUE_DEPTH, type Budget } from './limits.js';
 import { HostObject, VEntry, VList, VMap, type Value } from './values.js';
 
+/**
+ * Doubles printed recently: prices and amounts repeat from request to request, and printing a
+ * double is far slower than finding it here. Cleared when full.
+ */
+const printedDoubles = new Map<number, string>();
+const PRINTED_DOUBLES_LIMIT = 1024;
+
 /** Java's rendering of a number: integers without a fraction, doubles like Double.toString(). */
 export function formatNumber(n: number): string {
   if (Number.isInteger(n) && Math.abs(n) < 1e21) return String(n);
   if (Number.isNaN(n)) return 'NaN';
   if (!Number.isFinite(n)) return n > 0 ? 'Infinity' : '-Infinity';
   const abs = Math.abs(n);
-  if (abs >= 1e-3 && abs < 1e7) return String(n);
+  if (abs >= 1e-3 && abs < 1e7) {
+    let text = printedDoubles.get(n);
+    if (text === undefined) {
+      text = String(n);
+      if (printedDoubles.size >= PRINTED_DOUBLES_LIMIT) printedDoubles.clear();
+      printedDoubles.set(n, text);
+    }
+    return text;
+  }
   const [mantissa = '0', exponent = '0'] = n.toExponential().split('e');
   return `${mantissa.includes('.') ? mantissa : `${mantissa}.0`}E${Number(exponent)}`;
 }

@@ -107,7 +107,8 @@ export class VList {
 /** Called before a key is written; the $context override maps use it to enforce AWS's rules. */
 export type WriteGuard = (key: Value) => void;
 
-const isEnumerable = Object.prototype.propertyIsEnumerable;
+const isEnumerable = (object: object, key: string): boolean =>
+  Object.prototype.propertyIsEnumerable.call(object, key);
 
 /** What a lazy map still holds unconverted, for printing it without converting it. */
 export interface UnconvertedMap {
@@ -237,7 +238,7 @@ export class VMap {
     const source = this.source as Readonly<Record<string, unknown>>;
     const kind = this.kind;
     // JSON.parse makes only own enumerable data properties; other data is asked explicitly.
-    if (kind === JSON_DATA ? !Object.hasOwn(source, key) : !isEnumerable.call(source, key)) return undefined;
+    if (kind === JSON_DATA ? !Object.hasOwn(source, key) : !isEnumerable(source, key)) return undefined;
     const raw = source[key];
     if (typeof raw !== 'object' || raw === null) {
       if (kind !== STRING_DATA) return convert(raw, kind, this.depth + 1);
