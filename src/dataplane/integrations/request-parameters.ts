@@ -148,12 +148,7 @@ function allQueryValues(rawQuery: string, name: string): string[] {
 function bodyPathGetter(path: string): Getter {
   const keys = path.split(/\.|\[(\d+)\]/).filter((key) => key !== undefined && key !== '');
   return (ctx) => {
-    let value: unknown;
-    try {
-      value = JSON.parse(ctx.bodyBuffer?.toString('utf8') ?? '');
-    } catch {
-      return undefined;
-    }
+    let value = parsedBody(ctx.bodyBuffer);
     for (const key of keys) {
       value =
         value !== null && typeof value === 'object' ? (value as Record<string, unknown>)[key] : undefined;
@@ -161,4 +156,20 @@ function bodyPathGetter(path: string): Getter {
     if (value === undefined || value === null) return undefined;
     return typeof value === 'string' ? value : JSON.stringify(value);
   };
+}
+
+// Several mappings may read the same body: it is parsed once per request.
+const parsedBodies = new WeakMap<Buffer, unknown>();
+
+function parsedBody(body: Buffer | undefined): unknown {
+  if (!body) return undefined;
+  if (parsedBodies.has(body)) return parsedBodies.get(body);
+  let value: unknown;
+  try {
+    value = JSON.parse(body.toString('utf8'));
+  } catch {
+    value = undefined;
+  }
+  parsedBodies.set(body, value);
+  return value;
 }

@@ -7,7 +7,8 @@ import type { RequestContext } from '../../dataplane/context.js';
 import { readBody } from '../../dataplane/body.js';
 import { GatewayError } from '../../dataplane/gateway-responses.js';
 import { compileTemplate, type CompiledTemplate, type RenderResult } from '../vtl/index.js';
-import { binaryMatcher, convert } from './binary.js';
+import { binaryMediaTypeMatcher } from '../lambda-proxy/media-types.js';
+import { convert } from './binary.js';
 import { renderTemplate } from './render.js';
 import { templateInput } from './template-input.js';
 
@@ -44,7 +45,7 @@ export function compileRequestMapping(
   if (templates.size === 0 && behavior !== 'NEVER' && handling === undefined) return null;
   const passthroughAllowed =
     behavior === 'WHEN_NO_MATCH' || (behavior === 'WHEN_NO_TEMPLATES' && templates.size === 0);
-  const isBinary = binaryMatcher(binaryMediaTypes);
+  const isBinary = binaryMediaTypeMatcher(binaryMediaTypes);
 
   return async (ctx) => {
     const contentType = requestContentType(ctx);
