@@ -1,6 +1,7 @@
 // The configuration store: APIs, their immutable deployments, and stages. SQLite is the
 // embedded default; PostgreSQL serves several gateway nodes. Both pass test/store/contract.ts.
 import type { Api, Deployment, Stage } from '../model/api.js';
+import type { ApiMapping, DomainName } from '../model/domain-names.js';
 import type { ApiKey, UsagePlan, UsagePlanKey } from '../model/usage-plans.js';
 
 export class ConflictError extends Error {
@@ -8,6 +9,13 @@ export class ConflictError extends Error {
 }
 export class NotFoundError extends Error {
   override name = 'NotFoundError';
+}
+/**
+ * The store cannot be reached (PostgreSQL down, connection lost). Reads and writes fail with it;
+ * the management API answers 503 and the data plane keeps serving what it last loaded.
+ */
+export class StoreUnavailableError extends Error {
+  override name = 'StoreUnavailableError';
 }
 
 export interface ConfigStore {
@@ -73,6 +81,27 @@ export interface ConfigStore {
    * answers), or every plan's keys when usagePlanId is omitted.
    */
   listUsagePlanKeys(usagePlanId?: string): Promise<UsagePlanKey[]>;
+
+  /** Creates a custom domain name; ConflictError if it exists. */
+  createDomainName(domain: DomainName): Promise<void>;
+  getDomainName(domainName: string): Promise<DomainName | undefined>;
+  listDomainNames(): Promise<DomainName[]>;
+  /** Replaces an existing domain name; NotFoundError if it does not exist. */
+  updateDomainName(domain: DomainName): Promise<void>;
+  /** Deletes a domain name with its API mappings; NotFoundError if it does not exist. */
+  deleteDomainName(domainName: string): Promise<void>;
+
+  /**
+   * Maps a base path of a domain to an API stage. NotFoundError if the domain or the API does
+   * not exist, ConflictError if the domain already maps that base path (or the id is taken).
+   */
+  createApiMapping(mapping: ApiMapping): Promise<void>;
+  getApiMapping(domainName: string, apiMappingId: string): Promise<ApiMapping | undefined>;
+  /** Mappings of one domain, or of every domain when domainName is omitted. */
+  listApiMappings(domainName?: string): Promise<ApiMapping[]>;
+  /** Replaces an existing mapping; NotFoundError if it does not exist, ConflictError as create. */
+  updateApiMapping(mapping: ApiMapping): Promise<void>;
+  deleteApiMapping(domainName: string, apiMappingId: string): Promise<void>;
 
   /**
    * Calls `listener` soon after any change to the configuration, made by this process or
