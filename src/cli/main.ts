@@ -30,8 +30,19 @@ export function buildProgram(): Command {
     .option('--port <port>', 'data-plane port', port, 8080)
     .option('--host <host>', 'address to listen on', '0.0.0.0')
     .option('--config <file>', 'configuration file: function runtimes (docs/configuration.md)')
+    .option('--admin-port <port>', 'management API port (AWS CLI and SDK endpoint)', port, 9080)
+    .option('--no-admin', 'serve the data plane only, without the management API')
     .addOption(dataOption())
-    .action((opts: { port: number; host: string; config?: string; data: string }) => runServe(opts));
+    .action(
+      (opts: {
+        port: number;
+        host: string;
+        config?: string;
+        data: string;
+        adminPort: number;
+        admin: boolean;
+      }) => runServe(opts),
+    );
 
   program
     .command('import')

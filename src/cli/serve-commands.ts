@@ -4,7 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { deploy } from '../controlplane/deployments.js';
-import { startGatewayNode, type GatewayNode } from '../gateway-node.js';
+import { startGatewayNode, type GatewayNode, type GatewayNodeOptions } from '../gateway-node.js';
+import { DEFAULT_ADMIN_PORT } from '../controlplane/admin-listener.js';
+import { resolveAdminCredentials } from '../controlplane/credentials.js';
 import { apiIdOf } from '../model/api.js';
 import { jsonLog } from '../observability/log.js';
 import { importOpenApi } from '../openapi/import.js';
@@ -19,18 +21,51 @@ export async function runServe(opts: {
   host: string;
   data: string;
   config?: string;
+  adminPort?: number;
+  admin?: boolean;
 }): Promise<void> {
   const log = jsonLog();
   const loaded = opts.config === undefined ? undefined : await loadConfig(opts.config);
   const functions = loaded && createFunctionRuntime(loaded.config, loaded.baseDir, log);
   const store = SqliteConfigStore.open(opts.data);
+  const admin = opts.admin === false ? undefined : adminOptions(opts, loaded?.config.adminCredentials);
   const node = await listen(
-    () => startGatewayNode({ store, port: opts.port, host: opts.host, log, ...(functions && { functions }) }),
+    () =>
+      startGatewayNode({
+        store,
+        port: opts.port,
+        host: opts.host,
+        log,
+        ...(functions && { functions }),
+        ...(admin && { admin: admin.options }),
+      }),
     opts.port,
   );
   const stages = [...node.registry.list().values()].reduce((n, api) => n + api.stages.size, 0);
   process.stdout.write(`gatehouse serving ${stages} stage(s) on ${node.url} (data: ${opts.data})\n`);
+  if (node.admin && admin) process.stdout.write(`${admin.describe(node.admin.url)}\n`);
   stopOnSignal(node, () => store.close());
+}
+
+/** The management API's listener options and the line that tells where it is and who may sign. */
+function adminOptions(
+  opts: { host: string; data: string; adminPort?: number },
+  configured: string | undefined,
+): { options: NonNullable<GatewayNodeOptions['admin']>; describe: (url: string) => string } {
+  const resolved = resolveAdminCredentials({ configured, dataDir: opts.data });
+  const where =
+    resolved.source === 'generated'
+      ? `new credentials generated in ${resolved.file ?? ''} (readable by this user only)`
+      : `credentials from the ${resolved.source}${resolved.file ? ` (${resolved.file})` : ''}`;
+  return {
+    options: {
+      port: opts.adminPort ?? DEFAULT_ADMIN_PORT,
+      host: opts.host,
+      credentials: resolved.credentials,
+    },
+    describe: (url) =>
+      `management API on ${url}: sign with ${where}; access key id ${resolved.credentials.accessKeyIds.join(', ')}`,
+  };
 }
 
 /** SIGTERM/SIGINT: stop accepting, finish in-flight requests, exit 0. */

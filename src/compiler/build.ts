@@ -9,6 +9,8 @@ import type { UpstreamPools } from '../dataplane/integrations/upstream-pools.js'
 import type { FunctionRuntime } from '../functions/runtime.js';
 import type { AuthDeps, AuthorizerCache } from '../features/auth/index.js';
 import type { ApiKeyState } from '../features/api-keys/index.js';
+import type { ResponseCaches } from '../features/cache/index.js';
+import type { Throttling } from '../features/throttling/index.js';
 
 export interface CompileOptions {
   pools: UpstreamPools;
@@ -16,6 +18,10 @@ export interface CompileOptions {
   functions?: FunctionRuntime | undefined;
   /** The current API keys and usage plans; without it a method that requires a key refuses every request. */
   apiKeys?: ApiKeyState | undefined;
+  /** Every stage's response cache on this node; without it each compiled stage gets its own memory cache. */
+  responseCaches?: ResponseCaches | undefined;
+  /** Throttling and usage plan quotas for every stage on this node; without it no route is throttled. */
+  throttling?: Throttling | undefined;
   /** Told about each route that cannot work, with the reason. */
   warn: (message: string) => void;
   /** Told about unexpected failures while serving (bugs); clients see a 500. */

@@ -1,6 +1,6 @@
 // HTTP API routes → compiled routes, with `$default` as the router's fallback.
 import type { HttpApi, HttpIntegration } from '../model/http-api.js';
-import type { CompiledRoute } from '../dataplane/compiled-stage.js';
+import type { CompiledRoute, RequestStep } from '../dataplane/compiled-stage.js';
 import { GatewayError } from '../dataplane/gateway-responses.js';
 import { parseEndpoint, substituteStageVariables } from '../dataplane/integrations/endpoint.js';
 import { lambdaProxyIntegration } from '../dataplane/integrations/function.js';
@@ -14,6 +14,7 @@ import {
 } from '../features/lambda-proxy/index.js';
 import { compileRequestMapping, compileResponseMapping } from '../features/parameter-mapping/index.js';
 import { compileHttpAuthorization } from '../features/auth/index.js';
+import { compileThrottle, httpRouteLimits } from '../features/throttling/index.js';
 import { authDeps, guarded, stepsOf, type Build } from './build.js';
 import { functionCall } from './compile-function.js';
 import { lambdaEventOptions } from './compile-rest.js';
@@ -29,7 +30,10 @@ export function compileHttpRoutes(api: HttpApi, router: StageRouter<CompiledRout
       if (!spec)
         throw new Error(`the route's target ${route.target ?? '(none)'} is not an integration of this API`);
       return {
-        requestSteps: stepsOf(compileHttpAuthorization(api, route, auth)),
+        requestSteps: stepsOf(
+          compileHttpAuthorization(api, route, auth),
+          httpThrottle(api, route.routeKey, build),
+        ),
         integration: compileHttpIntegration(spec, isDefault, build),
       };
     });
@@ -48,6 +52,19 @@ export function compileHttpRoutes(api: HttpApi, router: StageRouter<CompiledRout
       router.add(method, path, compiled);
     }
   }
+}
+
+/** Account limits, then the stage's routeSettings for the route or its defaultRouteSettings. */
+function httpThrottle(api: HttpApi, routeKey: string, build: Build): RequestStep | null {
+  const throttling = build.options.throttling;
+  if (!throttling) return null;
+  return compileThrottle({
+    throttling,
+    apiId: api.apiId,
+    stageName: build.stage.stageName,
+    routeKey,
+    limits: httpRouteLimits(build.stage, routeKey, throttling.accountLimits),
+  });
 }
 
 function compileHttpIntegration(spec: HttpIntegration, isDefault: boolean, build: Build): Integration {

@@ -1,7 +1,7 @@
 // REST API resources and methods → routes, each with its method request steps and its
 // integration.
 import type { Integration as RestIntegration, RestApi } from '../model/rest-api.js';
-import type { CompiledRoute } from '../dataplane/compiled-stage.js';
+import type { CompiledRoute, RequestStep } from '../dataplane/compiled-stage.js';
 import { GatewayError } from '../dataplane/gateway-responses.js';
 import { parseEndpoint, substituteStageVariables } from '../dataplane/integrations/endpoint.js';
 import { lambdaIntegration, lambdaProxyIntegration } from '../dataplane/integrations/function.js';
@@ -17,15 +17,26 @@ import type { RequestContext } from '../dataplane/context.js';
 import { compileRequestValidation } from '../features/validation/index.js';
 import { ApiKeyState, compileApiKeyCheck } from '../features/api-keys/index.js';
 import { authorizerUsageIdentifierKey, compileRestAuthorization } from '../features/auth/index.js';
+import { compileStageResponseCache, ResponseCaches } from '../features/cache/index.js';
+import { compileThrottle, restMethodLimits } from '../features/throttling/index.js';
 import { authDeps, guarded, stepsOf, type Build } from './build.js';
 import { functionCall } from './compile-function.js';
 
 export function compileRestRoutes(api: RestApi, router: StageRouter<CompiledRoute>, build: Build): void {
   const auth = authDeps(api.id, build);
   const apiKeys = build.options.apiKeys ?? new ApiKeyState();
+  const responseCache = compileStageResponseCache(
+    api.id,
+    build.stage,
+    build.options.responseCaches ?? new ResponseCaches(),
+    build.options.warn,
+  );
   for (const resource of api.resources) {
     for (const method of Object.values(resource.resourceMethods)) {
       const where = `${method.httpMethod} ${resource.path}`;
+      const caching =
+        method.methodIntegration &&
+        responseCache?.forMethod(resource.path, method.httpMethod, method.methodIntegration);
       const { requestSteps, integration } = guarded(where, build, () => ({
         // AWS's method request order (resource policy and authorizer, then validation);
         // test/compiler/step-order.test.ts pins it.
@@ -40,6 +51,9 @@ export function compileRestRoutes(api: RestApi, router: StageRouter<CompiledRout
             usageIdentifierKey: authorizerUsageIdentifierKey,
           }),
           compileRequestValidation(api, method),
+          restThrottle(api, resource.path, method.httpMethod, method.apiKeyRequired, build),
+          // The cache is consulted last: a hit skips only the integration, never a check.
+          caching ? caching.lookup : null,
         ),
         integration: compileRestIntegration(api, method.methodIntegration, build),
       }));
@@ -49,10 +63,31 @@ export function compileRestRoutes(api: RestApi, router: StageRouter<CompiledRout
         routeKey: `${method.httpMethod} ${resource.path}`,
         requestSteps,
         integration,
-        responseSteps: null,
+        responseSteps: caching ? [caching.store] : null,
       });
     }
   }
+}
+
+/** Account, stage and method limits; with apiKeyRequired, the key's usage plan too. */
+function restThrottle(
+  api: RestApi,
+  resourcePath: string,
+  httpMethod: string,
+  apiKeyRequired: boolean,
+  build: Build,
+): RequestStep | null {
+  const throttling = build.options.throttling;
+  if (!throttling) return null;
+  return compileThrottle({
+    throttling,
+    apiId: api.id,
+    stageName: build.stage.stageName,
+    routeKey: `${httpMethod} ${resourcePath}`,
+    limits: restMethodLimits(build.stage, resourcePath, httpMethod, throttling.accountLimits),
+    // Usage plans name a method `/pets/GET`, the root `//GET`.
+    planMethodKey: apiKeyRequired ? `${resourcePath}/${httpMethod}` : undefined,
+  });
 }
 
 function compileRestIntegration(api: RestApi, spec: RestIntegration | undefined, build: Build): Integration {

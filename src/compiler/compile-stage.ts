@@ -63,5 +63,7 @@ export function compileStage(deployment: Deployment, stage: Stage, options: Comp
     steps.beforeRouting = [(ctx) => cors.preflight(ctx)];
     steps.finally = [(ctx, response) => cors.decorate(ctx, response)];
   }
-  return new CompiledStage(identity, router.freeze(), steps, options.onUnexpected ?? (() => {}));
+  const compiled = new CompiledStage(identity, router.freeze(), steps, options.onUnexpected ?? (() => {}));
+  compiled.authorizerCache = build.authorizerCache;
+  return compiled;
 }

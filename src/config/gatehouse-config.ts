@@ -56,6 +56,28 @@ const LambdaEndpointSchema = Type.Object(
   { additionalProperties: false },
 );
 
+const AccountThrottleSchema = Type.Object(
+  {
+    rateLimit: Type.Number({ minimum: 0 }),
+    burstLimit: Type.Integer({ minimum: 0 }),
+  },
+  { additionalProperties: false },
+);
+
+const RuntimeStateSchema = Type.Object(
+  {
+    /** `memory` (the default) or a Redis URL: redis://, rediss://, redis-cluster://host:port,host:port. */
+    url: Type.Optional(Type.String({ pattern: '^(memory|rediss?://.+|redis-cluster://.+)$' })),
+    /** Redis unreachable: `open` decides with a bucket in memory, `closed` refuses (429). */
+    failure: Type.Optional(Type.Union([Type.Literal('open'), Type.Literal('closed')])),
+    /** The longest a request waits for Redis, in ms (default 50). */
+    timeoutMs: Type.Optional(Type.Integer({ minimum: 1, maximum: 10_000 })),
+    /** Processes sharing limits share the prefix (default `gatehouse:`). */
+    keyPrefix: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
+  },
+  { additionalProperties: false },
+);
+
 export const GatehouseConfigSchema = Type.Object(
   {
     functions: Type.Optional(
@@ -68,6 +90,30 @@ export const GatehouseConfigSchema = Type.Object(
       ),
     ),
     lambda: Type.Optional(LambdaEndpointSchema),
+    /** The account-level throttle (default AWS's: 10,000 requests/s, bursts of 5,000); false: none. */
+    throttling: Type.Optional(Type.Union([AccountThrottleSchema, Type.Literal(false)])),
+    /** Where throttle buckets, quota counters and usage live (docs/throttling.md). */
+    state: Type.Optional(RuntimeStateSchema),
+    /** Who may sign management API requests: `KEY:SECRET[,KEY2:SECRET2]` (GATEHOUSE_ADMIN_CREDENTIALS wins). */
+    adminCredentials: Type.Optional(Type.String({ minLength: 1 })),
+    /**
+     * PEM files for the HTTPS listener, by name. A custom domain's certificateName or
+     * certificateArn names one, so an ACM ARN can be used as the name.
+     */
+    certificates: Type.Optional(
+      Type.Record(
+        Type.String({ minLength: 1 }),
+        Type.Object(
+          {
+            certificate: Type.String({ minLength: 1 }),
+            privateKey: Type.String({ minLength: 1 }),
+          },
+          { additionalProperties: false },
+        ),
+      ),
+    ),
+    /** The certificate for hosts that are no custom domain (and domains naming none). */
+    defaultCertificate: Type.Optional(Type.String({ minLength: 1 })),
   },
   { additionalProperties: false },
 );
@@ -93,6 +139,13 @@ export async function loadConfig(path: string): Promise<LoadedConfig> {
   if (problems.length === 0 && usesLambda && !config.lambda) {
     problems.push(`${path}: /lambda: required when a function uses runtime "lambda" (endpoint and region)`);
   }
+  if (
+    problems.length === 0 &&
+    config.defaultCertificate !== undefined &&
+    !Object.hasOwn(config.certificates ?? {}, config.defaultCertificate)
+  ) {
+    problems.push(`${path}: /defaultCertificate: "${config.defaultCertificate}" is not in /certificates`);
+  }
   if (problems.length > 0) throw new ConfigError(problems.join('\n'));
   return { config, baseDir: dirname(resolve(path)) };
 }
@@ -100,4 +153,16 @@ export async function loadConfig(path: string): Promise<LoadedConfig> {
 export function resolveCodeDir(settings: LocalFunctionSettings, baseDir: string): string {
   const dir = settings.codeDir ?? '.';
   return isAbsolute(dir) ? dir : resolve(baseDir, dir);
+}
+
+/** The configured certificates with their PEM paths made absolute (relative to the config file). */
+export function certificateFiles(
+  config: GatehouseConfig,
+  baseDir: string,
+): Record<string, { certificate: string; privateKey: string }> {
+  const files: Record<string, { certificate: string; privateKey: string }> = {};
+  for (const [name, entry] of Object.entries(config.certificates ?? {})) {
+    files[name] = { certificate: resolve(baseDir, entry.certificate), privateKey: resolve(baseDir, entry.privateKey) };
+  }
+  return files;
 }

@@ -62,6 +62,8 @@ export class CompiledStage {
   readonly stageName: string;
   readonly deploymentId: string;
   readonly variables: Readonly<Record<string, string>>;
+  /** The stage's authorizer results, flushed by FlushStageAuthorizersCache. */
+  authorizerCache: { flush(): void } | undefined;
 
   constructor(
     identity: StageIdentity,

@@ -1,6 +1,8 @@
 // `$context` as mapping templates, gateway responses and function events see it, built from
 // the request on demand (only routes that use it pay for it).
 import type { RequestContext } from './context.js';
+import { clientCertOf } from './domains/client-cert.js';
+import { hostnameOf } from './domains/domain-table.js';
 
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 
@@ -30,8 +32,27 @@ function header(ctx: RequestContext, name: string): string | null {
 }
 
 export function contextVariables(ctx: RequestContext): Record<string, unknown> {
-  const host = header(ctx, 'host') ?? '';
+  // The name the client used, as on AWS: no port, and on custom domains the domain itself.
+  const host = hostnameOf(header(ctx, 'host') ?? '');
   const dot = host.indexOf('.');
+  const identity: Record<string, unknown> = {
+    accountId: null,
+    apiKey: ctx.apiKey?.value ?? null,
+    apiKeyId: ctx.apiKey?.id ?? null,
+    caller: null,
+    cognitoAuthenticationProvider: null,
+    cognitoAuthenticationType: null,
+    cognitoIdentityId: null,
+    cognitoIdentityPoolId: null,
+    principalOrgId: null,
+    sourceIp: ctx.sourceIp,
+    user: null,
+    userAgent: header(ctx, 'user-agent'),
+    userArn: null,
+  };
+  // Only requests through a domain with mutual TLS carry one.
+  const clientCert = clientCertOf(ctx.req.socket);
+  if (clientCert) identity.clientCert = clientCert;
   return {
     accountId: ACCOUNT_ID,
     apiId: ctx.apiId,
@@ -40,23 +61,9 @@ export function contextVariables(ctx: RequestContext): Record<string, unknown> {
     domainPrefix: dot === -1 ? host : host.slice(0, dot),
     extendedRequestId: ctx.requestId,
     httpMethod: ctx.method,
-    identity: {
-      accountId: null,
-      apiKey: ctx.apiKey?.value ?? null,
-      apiKeyId: ctx.apiKey?.id ?? null,
-      caller: null,
-      cognitoAuthenticationProvider: null,
-      cognitoAuthenticationType: null,
-      cognitoIdentityId: null,
-      cognitoIdentityPoolId: null,
-      principalOrgId: null,
-      sourceIp: ctx.sourceIp,
-      user: null,
-      userAgent: header(ctx, 'user-agent'),
-      userArn: null,
-    },
-    isCanaryRequest: 'false',
-    path: `/${ctx.stageName}${ctx.path}`,
+    identity,
+    isCanaryRequest: ctx.isCanaryRequest ? 'true' : 'false',
+    path: pathOf(ctx),
     protocol: `HTTP/${ctx.req.httpVersion}`,
     requestId: ctx.requestId,
     requestTime: clfTime(ctx.requestTimeEpoch),
@@ -67,6 +74,15 @@ export function contextVariables(ctx: RequestContext): Record<string, unknown> {
     authorizer: authorizerVariables(ctx.authorizer),
     error: {},
   };
+}
+
+/**
+ * The path the client requested: on execute-api hosts `/{stage}/…`, on a custom domain the
+ * base path (if any) and the rest, since no stage appears in such a URL.
+ */
+function pathOf(ctx: RequestContext): string {
+  if (ctx.basePath === undefined) return `/${ctx.stageName}${ctx.path}`;
+  return ctx.basePath === '' ? ctx.path : `/${ctx.basePath}${ctx.path}`;
 }
 
 /**

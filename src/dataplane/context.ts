@@ -29,6 +29,17 @@ export class RequestContext {
   authorizer: Record<string, unknown> | undefined = undefined;
   /** The API key the request was accepted with (methods with apiKeyRequired). */
   apiKey: { id: string; value: string } | undefined = undefined;
+  /** True when the request goes to the stage's canary deployment ($context.isCanaryRequest). */
+  isCanaryRequest = false;
+  /**
+   * The API mapping's base path when the request came through a custom domain name ('' for the
+   * domain's root mapping); undefined on execute-api hosts and the path style.
+   */
+  basePath: string | undefined = undefined;
+  /** The stage cache key the method response is stored under; undefined when it is not stored (features/cache). */
+  cacheKey: string | undefined = undefined;
+  /** The client's `Cache-Control: max-age=0` was ignored and the response carries AWS's warning. */
+  cacheControlIgnored = false;
   /** Set when the stage takes the request. */
   apiId = '';
   deploymentId = '';

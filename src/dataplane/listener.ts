@@ -8,6 +8,7 @@ import {
   STATUS_CODES,
   type IncomingMessage,
   type Server,
+  type ServerOptions,
   type ServerResponse,
 } from 'node:http';
 import type { Socket } from 'node:net';
@@ -15,6 +16,7 @@ import { RequestContext, type MethodResponse } from './context.js';
 import { GatewayError, renderGatewayError } from './gateway-responses.js';
 import { MAX_REQUEST_BODY_BYTES } from './integrations/forwarding.js';
 import { UnresolvedError, type StageRegistry } from './stage-registry.js';
+import { requireTrustedClient } from './domains/mutual-tls.js';
 
 export interface ListenerOptions {
   registry: StageRegistry;
@@ -31,25 +33,32 @@ export interface ListenerOptions {
 }
 
 export function createGatewayServer(options: ListenerOptions): Server {
-  const server = createServer(
-    {
-      headersTimeout: options.headersTimeoutMs ?? 10_000,
-      requestTimeout: options.requestTimeoutMs ?? 120_000,
-      maxHeaderSize: options.maxHeaderSize ?? 16_384,
-      keepAliveTimeout: options.keepAliveTimeoutMs ?? 5_000,
-      connectionsCheckingInterval: options.connectionsCheckingIntervalMs ?? 2_000,
-    },
-    (req, res) => {
-      handleRequest(options, req, res).catch((error: unknown) => {
-        options.log('unhandled error while answering a request', { error: String(error) });
-        res.destroy();
-      });
-    },
-  );
-  server.on('clientError', (error: NodeJS.ErrnoException, socket: Socket) =>
-    answerClientError(error, socket),
-  );
+  const server = createServer(gatewayServerOptions(options), gatewayRequestListener(options));
+  server.on('clientError', answerClientError);
   return server;
+}
+
+/** Node's server settings for the data plane; the HTTPS listener uses the same ones. */
+export function gatewayServerOptions(options: ListenerOptions): ServerOptions {
+  return {
+    headersTimeout: options.headersTimeoutMs ?? 10_000,
+    requestTimeout: options.requestTimeoutMs ?? 120_000,
+    maxHeaderSize: options.maxHeaderSize ?? 16_384,
+    keepAliveTimeout: options.keepAliveTimeoutMs ?? 5_000,
+    connectionsCheckingInterval: options.connectionsCheckingIntervalMs ?? 2_000,
+  };
+}
+
+/** Answers data-plane requests, over HTTP or HTTPS alike. */
+export function gatewayRequestListener(
+  options: ListenerOptions,
+): (req: IncomingMessage, res: ServerResponse) => void {
+  return (req, res) => {
+    handleRequest(options, req, res).catch((error: unknown) => {
+      options.log('unhandled error while answering a request', { error: String(error) });
+      res.destroy();
+    });
+  };
 }
 
 async function handleRequest(
@@ -76,6 +85,8 @@ async function handleRequest(
       throw new GatewayError('DEFAULT_4XX', 'Bad Request');
     }
     const resolved = options.registry.resolve(req.headers.host, rawPath);
+    if (resolved.domain?.domain.mutualTls)
+      requireTrustedClient(req, resolved.domain.domain, options.registry.domains(), options.log);
     const stage = resolved.stage;
     protocol = stage.protocol;
     if (protocol === 'REST') res.setHeader('x-amz-apigw-id', apigwId());
@@ -96,6 +107,8 @@ async function handleRequest(
       requestTimeEpoch,
       clientIp(req),
     );
+    ctx.isCanaryRequest = resolved.isCanaryRequest;
+    ctx.basePath = resolved.domain?.mapping.apiMappingKey;
     writeResponse(req, res, await stage.handle(ctx), options);
   } catch (error) {
     writeError(req, res, protocol, error, options);
@@ -182,7 +195,7 @@ function closeAfterAnswer(req: IncomingMessage, res: ServerResponse): void {
   });
 }
 
-function answerClientError(error: NodeJS.ErrnoException, socket: Socket): void {
+export function answerClientError(error: NodeJS.ErrnoException, socket: Socket): void {
   if (error.code === 'ECONNRESET' || !socket.writable) {
     socket.destroy();
     return;

@@ -28,6 +28,8 @@ export const HttpIntegrationSchema = Type.Object({
   requestTemplates: Type.Optional(StringMap),
   responseParameters: Type.Optional(Type.Record(Type.String(), StringMap)),
   tlsConfig: Type.Optional(Opaque),
+  /** apigatewayv2 IntegrationResponses, stored and returned as given (AWS uses them for WebSocket APIs). */
+  integrationResponses: Type.Optional(Type.Array(Opaque)),
 });
 export type HttpIntegration = Static<typeof HttpIntegrationSchema>;
 
@@ -45,6 +47,8 @@ export const RouteSchema = Type.Object({
   operationName: Type.Optional(Type.String()),
   requestParameters: Type.Optional(Opaque),
   openapi: Type.Optional(Opaque),
+  /** apigatewayv2 RouteResponses, stored and returned as given (AWS uses them for WebSocket APIs). */
+  routeResponses: Type.Optional(Type.Array(Opaque)),
 });
 export type Route = Static<typeof RouteSchema>;
 

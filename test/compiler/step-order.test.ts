@@ -90,6 +90,19 @@ beforeAll(async () => {
   const stages = new Map([
     ['prod', compileStage(deployment, stageOf(deployment, 'prod'), options)],
     ['locked', compileStage(locked, stageOf(locked, 'locked'), options)],
+    // The same API with the stage cache on, and POST /orders cached.
+    [
+      'cached',
+      compileStage(
+        deployment,
+        {
+          ...stageOf(deployment, 'cached'),
+          cacheClusterEnabled: true,
+          methodSettings: { 'orders/POST': { cachingEnabled: true } },
+        },
+        options,
+      ),
+    ],
   ]);
   expect(warnings).toEqual([]);
   registry.replace(new Map([[deployment.apiId, { protocol: 'REST' as const, stages }]]));
@@ -147,5 +160,30 @@ describe('method request step order', () => {
     expect(((await r.body.json()) as { message: string }).message).toBe(
       'User is not authorized to access this resource with an explicit deny',
     );
+  });
+});
+
+describe('the cache lookup comes after every method request check', () => {
+  const cached = (headers: Record<string, string>, body: string) =>
+    request(url.replace('/prod/', '/cached/'), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...headers },
+      body,
+    });
+
+  it('answers a cached response only to requests that pass the authorizer and validation', async () => {
+    const stored = await cached({ authorization: 'allow' }, '{"item":"book"}');
+    expect(stored.statusCode).toBe(200);
+    await stored.body.text();
+    const before = invocations;
+    const hit = await cached({ authorization: 'allow' }, '{"item":"book"}');
+    expect(await hit.body.json()).toEqual({ ok: true });
+    expect(invocations).toBe(before + 1); // the authorizer ran; the hit skipped only the integration
+    const noToken = await cached({}, '{"item":"book"}');
+    expect(noToken.statusCode).toBe(401);
+    await noToken.body.text();
+    const invalid = await cached({ authorization: 'allow' }, '{}');
+    expect(invalid.statusCode).toBe(400);
+    await invalid.body.text();
   });
 });

@@ -72,7 +72,7 @@ beforeAll(async () => {
   expect(plan.code).toBe(0);
   const planId = plan.stdout.trim().split('\n').at(-1)!;
   expect((await runCli(['usage-plan', 'add-key', planId, keyId, ...data()])).code).toBe(0);
-  server = startCli(['serve', '--port', '0', '--host', '127.0.0.1', ...data()]);
+  server = startCli(['serve', '--port', '0', '--admin-port', '0', '--host', '127.0.0.1', ...data()]);
   const [, origin] = await server.waitFor(/on (http:\/\/127\.0\.0\.1:\d+)/);
   url = `${origin}/_aws/execute-api/${apiId}/prod`;
 });

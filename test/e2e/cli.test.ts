@@ -111,7 +111,7 @@ describe('gatehouse CLI', () => {
     const apiId = imported.stdout.trim().split('\n').at(-1)!;
     expect(apiId).toMatch(/^[a-z0-9]{10}$/);
 
-    const server = startCli(['serve', '--port', '0', '--host', '127.0.0.1', ...data()]);
+    const server = startCli(['serve', '--port', '0', '--admin-port', '0', '--host', '127.0.0.1', ...data()]);
     try {
       const [, url] = await server.waitFor(/on (http:\/\/127\.0\.0\.1:\d+)/);
       const invoke = `${url}/_aws/execute-api/${apiId}/prod/pets/7`;
@@ -174,7 +174,7 @@ describe('gatehouse CLI', () => {
       ...data(),
     ]);
     const apiId = imported.stdout.trim().split('\n').at(-1)!;
-    const server = startCli(['serve', '--port', '0', '--host', '127.0.0.1', ...data()]);
+    const server = startCli(['serve', '--port', '0', '--admin-port', '0', '--host', '127.0.0.1', ...data()]);
     const [, url] = await server.waitFor(/on (http:\/\/127\.0\.0\.1:\d+)/);
     const inFlight = request(`${url}/_aws/execute-api/${apiId}/s/pets/1`);
     await new Promise((resolve) => setTimeout(resolve, 150));

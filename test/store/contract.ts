@@ -2,9 +2,19 @@
 // runs this suite from its own test file; nothing here may depend on how a store is built.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { apiIdOf, type Api, type Deployment, type Stage } from '../../src/model/api.js';
+import type { ApiMapping, DomainName } from '../../src/model/domain-names.js';
 import type { ApiKey, UsagePlan, UsagePlanKey } from '../../src/model/usage-plans.js';
 import { ConflictError, NotFoundError, type ConfigStore } from '../../src/store/config-store.js';
-import { apiKey, deploymentOf, httpApi, restApi, stageOf, usagePlan } from './fixtures.js';
+import {
+  apiKey,
+  apiMapping,
+  deploymentOf,
+  domainName,
+  httpApi,
+  restApi,
+  stageOf,
+  usagePlan,
+} from './fixtures.js';
 import { settle, waitFor } from './wait-for.js';
 
 export interface ContractSubject {
@@ -31,6 +41,11 @@ const byLink = (a: UsagePlanKey, b: UsagePlanKey): number =>
   a.usagePlanId.localeCompare(b.usagePlanId) || a.keyId.localeCompare(b.keyId);
 const sortedById = <T extends { id: string }>(items: T[]): T[] => [...items].sort(byId);
 const sortedLinks = (links: UsagePlanKey[]): UsagePlanKey[] => [...links].sort(byLink);
+const byDomain = (a: DomainName, b: DomainName): number => a.domainName.localeCompare(b.domainName);
+const sortedDomains = (domains: DomainName[]): DomainName[] => [...domains].sort(byDomain);
+const byMapping = (a: ApiMapping, b: ApiMapping): number =>
+  a.domainName.localeCompare(b.domainName) || a.apiMappingId.localeCompare(b.apiMappingId);
+const sortedMappings = (mappings: ApiMapping[]): ApiMapping[] => [...mappings].sort(byMapping);
 
 export function configStoreContract(name: string, open: () => Promise<ContractSubject>): void {
   describe(`ConfigStore contract: ${name}`, () => {
@@ -850,6 +865,336 @@ export function configStoreContract(name: string, open: () => Promise<ContractSu
       });
     });
 
+    describe('domain names', () => {
+      it('stores a domain name with its certificate, TLS settings and tags, as it was given', async () => {
+        const domain = domainName();
+        const plain = domainName({ endpointType: 'EDGE', settings: {} });
+        delete plain.certificateName;
+        delete plain.mutualTlsAuthentication;
+        await store.createDomainName(domain);
+        await store.createDomainName(plain);
+
+        expect(await store.getDomainName(domain.domainName)).toEqual(domain);
+        expect(await store.getDomainName(plain.domainName)).toEqual(plain);
+      });
+
+      it('returns undefined for a domain name that does not exist', async () => {
+        await store.createDomainName(domainName({ domainName: 'api.example.com' }));
+
+        expect(await store.getDomainName('nosuch.example.com')).toBeUndefined();
+        expect(await store.getDomainName('api.example.org')).toBeUndefined();
+      });
+
+      it('lists every domain name', async () => {
+        expect(await store.listDomainNames()).toEqual([]);
+        const domains = [domainName(), domainName({ domainName: '*.wild.example.com' }), domainName()];
+        for (const domain of domains) await store.createDomainName(domain);
+
+        expect(sortedDomains(await store.listDomainNames())).toEqual(sortedDomains(domains));
+      });
+
+      it('rejects a domain name that exists with ConflictError as AWS words it, and keeps the original', async () => {
+        const original = domainName();
+        await store.createDomainName(original);
+
+        const attempt = store.createDomainName({ ...original, endpointType: 'EDGE' });
+
+        await expect(attempt).rejects.toBeInstanceOf(ConflictError);
+        await expect(attempt).rejects.toThrow('The domain name you provided already exists.');
+        expect(await store.getDomainName(original.domainName)).toEqual(original);
+      });
+
+      it('replaces a domain name on update, dropping optional fields left out', async () => {
+        const domain = domainName();
+        await store.createDomainName(domain);
+        const updated = without({ ...domain, securityPolicy: 'TLS_1_0' as const }, 'mutualTlsAuthentication');
+
+        await store.updateDomainName(updated);
+
+        const stored = await store.getDomainName(domain.domainName);
+        expect(stored).toEqual(updated);
+        expect(stored).not.toHaveProperty('mutualTlsAuthentication');
+      });
+
+      it('rejects updating a domain name that does not exist with NotFoundError and creates nothing', async () => {
+        const domain = domainName();
+
+        const attempt = store.updateDomainName(domain);
+
+        await expect(attempt).rejects.toBeInstanceOf(NotFoundError);
+        await expect(attempt).rejects.toThrow('Invalid domain name identifier specified');
+        expect(await store.getDomainName(domain.domainName)).toBeUndefined();
+      });
+
+      it('deletes a domain name', async () => {
+        const kept = domainName();
+        const removed = domainName();
+        await store.createDomainName(kept);
+        await store.createDomainName(removed);
+
+        await store.deleteDomainName(removed.domainName);
+
+        expect(await store.getDomainName(removed.domainName)).toBeUndefined();
+        expect(await store.listDomainNames()).toEqual([kept]);
+      });
+
+      it('rejects deleting a domain name that does not exist with NotFoundError', async () => {
+        await expect(store.deleteDomainName('nosuch.example.com')).rejects.toThrow(
+          'Invalid domain name identifier specified',
+        );
+        const domain = domainName();
+        await store.createDomainName(domain);
+        await store.deleteDomainName(domain.domainName);
+        await expect(store.deleteDomainName(domain.domainName)).rejects.toBeInstanceOf(NotFoundError);
+      });
+    });
+
+    describe('API mappings', () => {
+      /** A domain and an API to map onto it. */
+      async function domainAndApi(): Promise<{ domain: DomainName; api: Api }> {
+        const domain = domainName();
+        const api: Api = restApi();
+        await store.createDomainName(domain);
+        await store.createApi(api);
+        return { domain, api };
+      }
+
+      it('maps base paths of a domain, the root included, and returns the mappings as given', async () => {
+        const { domain, api } = await domainAndApi();
+        const root = apiMapping(domain, api, { apiMappingKey: '' });
+        const nested = apiMapping(domain, api, { apiMappingKey: 'v1/pets', stage: 'beta' });
+        await store.createApiMapping(root);
+        await store.createApiMapping(nested);
+
+        expect(await store.getApiMapping(domain.domainName, root.apiMappingId)).toEqual(root);
+        expect(await store.getApiMapping(domain.domainName, nested.apiMappingId)).toEqual(nested);
+      });
+
+      it('returns undefined for a mapping that does not exist, or belongs to another domain', async () => {
+        const { domain, api } = await domainAndApi();
+        const other = domainName();
+        await store.createDomainName(other);
+        const mapping = apiMapping(domain, api);
+        await store.createApiMapping(mapping);
+
+        expect(await store.getApiMapping(domain.domainName, 'nosuch')).toBeUndefined();
+        expect(await store.getApiMapping(other.domainName, mapping.apiMappingId)).toBeUndefined();
+        expect(await store.getApiMapping('nosuch.example.com', mapping.apiMappingId)).toBeUndefined();
+      });
+
+      it('lists the mappings of one domain, or of every domain', async () => {
+        const { domain, api } = await domainAndApi();
+        const other = domainName();
+        await store.createDomainName(other);
+        const http = httpApi();
+        await store.createApi(http);
+        const ofDomain = [
+          apiMapping(domain, api, { apiMappingKey: 'pets' }),
+          apiMapping(domain, http, { apiMappingKey: 'orders', stage: '$default' }),
+        ];
+        const ofOther = [apiMapping(other, api, { apiMappingKey: '' })];
+        for (const mapping of [...ofDomain, ...ofOther]) await store.createApiMapping(mapping);
+
+        expect(sortedMappings(await store.listApiMappings(domain.domainName))).toEqual(
+          sortedMappings(ofDomain),
+        );
+        expect(await store.listApiMappings(other.domainName)).toEqual(ofOther);
+        expect(await store.listApiMappings('nosuch.example.com')).toEqual([]);
+        expect(sortedMappings(await store.listApiMappings())).toEqual(
+          sortedMappings([...ofDomain, ...ofOther]),
+        );
+      });
+
+      it('rejects a mapping on a domain name that does not exist with NotFoundError', async () => {
+        const api = restApi();
+        await store.createApi(api);
+        const mapping = apiMapping(domainName(), api);
+
+        const attempt = store.createApiMapping(mapping);
+
+        await expect(attempt).rejects.toBeInstanceOf(NotFoundError);
+        await expect(attempt).rejects.toThrow('Invalid domain name identifier specified');
+        expect(await store.listApiMappings()).toEqual([]);
+      });
+
+      it('rejects a mapping to an API that does not exist with NotFoundError', async () => {
+        const domain = domainName();
+        await store.createDomainName(domain);
+        const mapping = apiMapping(domain, restApi());
+
+        await expect(store.createApiMapping(mapping)).rejects.toBeInstanceOf(NotFoundError);
+        expect(await store.listApiMappings()).toEqual([]);
+      });
+
+      it('rejects a base path the domain already maps with ConflictError, and keeps the original', async () => {
+        const { domain, api } = await domainAndApi();
+        const original = apiMapping(domain, api, { apiMappingKey: 'pets' });
+        await store.createApiMapping(original);
+        const http = httpApi();
+        await store.createApi(http);
+
+        const attempt = store.createApiMapping(apiMapping(domain, http, { apiMappingKey: 'pets' }));
+
+        await expect(attempt).rejects.toBeInstanceOf(ConflictError);
+        await expect(attempt).rejects.toThrow('Base path already exists for this domain name');
+        expect(await store.listApiMappings(domain.domainName)).toEqual([original]);
+      });
+
+      it('allows the same base path on two domains, and the root once per domain', async () => {
+        const { domain, api } = await domainAndApi();
+        const other = domainName();
+        await store.createDomainName(other);
+        const mappings = [
+          apiMapping(domain, api, { apiMappingKey: 'pets' }),
+          apiMapping(other, api, { apiMappingKey: 'pets' }),
+          apiMapping(domain, api, { apiMappingKey: '' }),
+        ];
+        for (const mapping of mappings) await store.createApiMapping(mapping);
+
+        await expect(
+          store.createApiMapping(apiMapping(domain, api, { apiMappingKey: '' })),
+        ).rejects.toBeInstanceOf(ConflictError);
+        expect(sortedMappings(await store.listApiMappings())).toEqual(sortedMappings(mappings));
+      });
+
+      it('rejects a mapping id the domain already has with ConflictError', async () => {
+        const { domain, api } = await domainAndApi();
+        const original = apiMapping(domain, api, { apiMappingKey: 'pets' });
+        await store.createApiMapping(original);
+
+        await expect(store.createApiMapping({ ...original, apiMappingKey: 'other' })).rejects.toBeInstanceOf(
+          ConflictError,
+        );
+        expect(await store.listApiMappings()).toEqual([original]);
+      });
+
+      it('replaces a mapping on update: its base path, API and stage', async () => {
+        const { domain, api } = await domainAndApi();
+        const mapping = apiMapping(domain, api, { apiMappingKey: 'pets' });
+        await store.createApiMapping(mapping);
+        const http = httpApi();
+        await store.createApi(http);
+        const updated: ApiMapping = { ...mapping, apiMappingKey: 'orders', apiId: http.apiId, stage: 'v2' };
+
+        await store.updateApiMapping(updated);
+
+        expect(await store.getApiMapping(domain.domainName, mapping.apiMappingId)).toEqual(updated);
+        // The old base path is free again.
+        const reuse = apiMapping(domain, api, { apiMappingKey: 'pets' });
+        await store.createApiMapping(reuse);
+        expect(sortedMappings(await store.listApiMappings())).toEqual(sortedMappings([updated, reuse]));
+      });
+
+      it('rejects moving a mapping onto a base path another mapping has, and changes nothing', async () => {
+        const { domain, api } = await domainAndApi();
+        const pets = apiMapping(domain, api, { apiMappingKey: 'pets' });
+        const orders = apiMapping(domain, api, { apiMappingKey: 'orders' });
+        await store.createApiMapping(pets);
+        await store.createApiMapping(orders);
+
+        const attempt = store.updateApiMapping({ ...orders, apiMappingKey: 'pets' });
+
+        await expect(attempt).rejects.toBeInstanceOf(ConflictError);
+        await expect(attempt).rejects.toThrow('Base path already exists for this domain name');
+        expect(await store.getApiMapping(domain.domainName, orders.apiMappingId)).toEqual(orders);
+      });
+
+      it('rejects updating a mapping that does not exist, or onto an API that does not, with NotFoundError', async () => {
+        const { domain, api } = await domainAndApi();
+        const mapping = apiMapping(domain, api);
+
+        await expect(store.updateApiMapping(mapping)).rejects.toBeInstanceOf(NotFoundError);
+        expect(await store.listApiMappings()).toEqual([]);
+
+        await store.createApiMapping(mapping);
+        await expect(store.updateApiMapping({ ...mapping, apiId: 'nosuchapi' })).rejects.toBeInstanceOf(
+          NotFoundError,
+        );
+        expect(await store.getApiMapping(domain.domainName, mapping.apiMappingId)).toEqual(mapping);
+      });
+
+      it('deletes a mapping, after which its base path can be mapped again', async () => {
+        const { domain, api } = await domainAndApi();
+        const kept = apiMapping(domain, api, { apiMappingKey: 'kept' });
+        const removed = apiMapping(domain, api, { apiMappingKey: 'pets' });
+        await store.createApiMapping(kept);
+        await store.createApiMapping(removed);
+
+        await store.deleteApiMapping(domain.domainName, removed.apiMappingId);
+
+        expect(await store.getApiMapping(domain.domainName, removed.apiMappingId)).toBeUndefined();
+        expect(await store.listApiMappings()).toEqual([kept]);
+        const again = apiMapping(domain, api, { apiMappingKey: 'pets' });
+        await store.createApiMapping(again);
+        expect(await store.getApiMapping(domain.domainName, again.apiMappingId)).toEqual(again);
+      });
+
+      it('rejects deleting a mapping that does not exist with NotFoundError', async () => {
+        const { domain, api } = await domainAndApi();
+        const mapping = apiMapping(domain, api);
+        await store.createApiMapping(mapping);
+
+        await expect(store.deleteApiMapping(domain.domainName, 'nosuch')).rejects.toBeInstanceOf(
+          NotFoundError,
+        );
+        await expect(
+          store.deleteApiMapping('nosuch.example.com', mapping.apiMappingId),
+        ).rejects.toBeInstanceOf(NotFoundError);
+        expect(await store.listApiMappings()).toEqual([mapping]);
+      });
+
+      it('deletes a domain name’s mappings with it, and does not bring them back when the name returns', async () => {
+        const { domain, api } = await domainAndApi();
+        const other = domainName();
+        await store.createDomainName(other);
+        const survivor = apiMapping(other, api);
+        await store.createApiMapping(apiMapping(domain, api, { apiMappingKey: '' }));
+        await store.createApiMapping(apiMapping(domain, api, { apiMappingKey: 'pets' }));
+        await store.createApiMapping(survivor);
+
+        await store.deleteDomainName(domain.domainName);
+        await store.createDomainName(domain);
+
+        expect(await store.listApiMappings(domain.domainName)).toEqual([]);
+        expect(await store.listApiMappings()).toEqual([survivor]);
+      });
+
+      it('deletes an API’s mappings with the API, on every domain, and leaves other APIs’ mappings', async () => {
+        const { domain, api } = await domainAndApi();
+        const other = domainName();
+        await store.createDomainName(other);
+        const http = httpApi();
+        await store.createApi(http);
+        const survivor = apiMapping(domain, http, { apiMappingKey: 'orders', stage: '$default' });
+        await store.createApiMapping(apiMapping(domain, api, { apiMappingKey: 'pets' }));
+        await store.createApiMapping(apiMapping(other, api, { apiMappingKey: '' }));
+        await store.createApiMapping(survivor);
+
+        await store.deleteApi(apiIdOf(api));
+
+        expect(await store.listApiMappings()).toEqual([survivor]);
+        expect(sortedDomains(await store.listDomainNames())).toEqual(sortedDomains([domain, other]));
+      });
+
+      it('keeps domain names and mappings apart from the objects stored and returned', async () => {
+        const { domain, api } = await domainAndApi();
+        const expectedDomain = structuredClone(domain);
+        const mapping = apiMapping(domain, api);
+        const expectedMapping = structuredClone(mapping);
+        await store.createApiMapping(mapping);
+
+        if (domain.tags) domain.tags.team = 'mutated';
+        mapping.stage = 'mutated';
+        const got = await store.getDomainName(domain.domainName);
+        if (got?.settings) got.settings.domainNameStatus = 'mutated';
+        const [listed] = await store.listApiMappings(domain.domainName);
+        if (listed) listed.apiMappingKey = 'mutated';
+
+        expect(await store.getDomainName(domain.domainName)).toEqual(expectedDomain);
+        expect(await store.listApiMappings()).toEqual([expectedMapping]);
+      });
+    });
+
     describe('deleting an API', () => {
       it('deletes its deployments and stages with it, and nothing of other APIs', async () => {
         const doomed = await deployedApi();
@@ -1026,6 +1371,33 @@ export function configStoreContract(name: string, open: () => Promise<ContractSu
         stop();
       });
 
+      it('tells a listener about each kind of change to domain names and API mappings', async () => {
+        let calls = 0;
+        const stop = store.watch(() => {
+          calls += 1;
+        });
+        const api = restApi();
+        const domain = domainName();
+        const mapping = apiMapping(domain, api);
+        await store.createApi(api);
+        await waitFor(() => calls > 0, 'a watch notification after createApi');
+        const changes: [string, () => Promise<void>][] = [
+          ['createDomainName', () => store.createDomainName(domain)],
+          ['updateDomainName', () => store.updateDomainName({ ...domain, securityPolicy: 'TLS_1_0' })],
+          ['createApiMapping', () => store.createApiMapping(mapping)],
+          ['updateApiMapping', () => store.updateApiMapping({ ...mapping, stage: 'beta' })],
+          ['deleteApiMapping', () => store.deleteApiMapping(domain.domainName, mapping.apiMappingId)],
+          ['deleteDomainName', () => store.deleteDomainName(domain.domainName)],
+        ];
+
+        for (const [what, change] of changes) {
+          const before = calls;
+          await change();
+          await waitFor(() => calls > before, `a watch notification after ${what}`);
+        }
+        stop();
+      });
+
       it('tells every listener', async () => {
         let first = 0;
         let second = 0;
@@ -1162,6 +1534,38 @@ export function configStoreContract(name: string, open: () => Promise<ContractSu
         await expect(reopened.createApiKey(apiKey({ value: keys[0]!.value }))).rejects.toBeInstanceOf(
           ConflictError,
         );
+        await reopened.close();
+      });
+
+      it('rejects domain name and API mapping work after close', async () => {
+        await store.close();
+
+        await expect(store.listDomainNames()).rejects.toThrow();
+        await expect(store.createDomainName(domainName())).rejects.toThrow();
+        await expect(store.listApiMappings()).rejects.toThrow();
+      });
+
+      it('keeps domain names and API mappings across a close and reopen', async () => {
+        const api = httpApi();
+        await store.createApi(api);
+        const domains = [domainName(), domainName()];
+        for (const domain of domains) await store.createDomainName(domain);
+        const mappings = [
+          apiMapping(domains[0]!, api, { apiMappingKey: '', stage: '$default' }),
+          apiMapping(domains[1]!, api, { apiMappingKey: 'orders/v2' }),
+        ];
+        for (const mapping of mappings) await store.createApiMapping(mapping);
+        let reopened = store;
+        if (subject.reopen) {
+          await store.close();
+          reopened = await subject.reopen();
+        }
+
+        expect(sortedDomains(await reopened.listDomainNames())).toEqual(sortedDomains(domains));
+        expect(sortedMappings(await reopened.listApiMappings())).toEqual(sortedMappings(mappings));
+        await expect(
+          reopened.createApiMapping(apiMapping(domains[0]!, api, { apiMappingKey: '' })),
+        ).rejects.toBeInstanceOf(ConflictError);
         await reopened.close();
       });
     });

@@ -10,8 +10,15 @@ import {
   type Deployment,
   type Stage,
 } from '../../src/model/api.js';
+import {
+  ApiMappingSchema,
+  DomainNameSchema,
+  newApiMappingId,
+  type ApiMapping,
+  type DomainName,
+} from '../../src/model/domain-names.js';
 import type { HttpApi } from '../../src/model/http-api.js';
-import { newApiId, newDeploymentId } from '../../src/model/ids.js';
+import { newApiId, newDeploymentId, newId } from '../../src/model/ids.js';
 import type { RestApi } from '../../src/model/rest-api.js';
 import {
   ApiKeySchema,
@@ -198,4 +205,36 @@ export function usagePlan(overrides: Partial<UsagePlan> = {}): UsagePlan {
     ...overrides,
   };
   return checked(UsagePlanSchema, plan, 'usage plan');
+}
+
+export function domainName(overrides: Partial<DomainName> = {}): DomainName {
+  const domain: DomainName = {
+    domainName: `api-${newId(8)}.example.com`,
+    createdDate: CREATED + 400,
+    endpointType: 'REGIONAL',
+    certificateName: 'wildcard-example',
+    securityPolicy: 'TLS_1_2',
+    mutualTlsAuthentication: { truststoreUri: 'file:///etc/gatehouse/clients.pem' },
+    apiMappingSelectionExpression: '$request.basepath',
+    tags: { team: 'édge' },
+    settings: { domainNameStatus: 'AVAILABLE', regionalHostedZoneId: 'Z2FDTNDATAQYW2' },
+    ...overrides,
+  };
+  return checked(DomainNameSchema, domain, 'domain name');
+}
+
+export function apiMapping(
+  domain: DomainName,
+  api: Api,
+  overrides: Partial<Omit<ApiMapping, 'domainName'>> = {},
+): ApiMapping {
+  const mapping: ApiMapping = {
+    domainName: domain.domainName,
+    apiMappingId: newApiMappingId(),
+    apiMappingKey: 'pets',
+    apiId: apiIdOf(api),
+    stage: 'prod',
+    ...overrides,
+  };
+  return checked(ApiMappingSchema, mapping, 'API mapping');
 }

@@ -12,7 +12,7 @@ import {
   type SqliteConfigStoreOptions,
 } from '../../src/store/sqlite/sqlite-config-store.js';
 import { configStoreContract } from './contract.js';
-import { apiKey, deploymentOf, restApi, stageOf, usagePlan } from './fixtures.js';
+import { apiKey, apiMapping, deploymentOf, domainName, restApi, stageOf, usagePlan } from './fixtures.js';
 import { waitFor } from './wait-for.js';
 
 const makeTempDir = (): Promise<string> => mkdtemp(path.join(os.tmpdir(), 'gatehouse-sqlite-'));
@@ -99,8 +99,10 @@ describe('SqliteConfigStore', () => {
           .all();
         expect(tables).toEqual([
           'api_keys',
+          'api_mappings',
           'apis',
           'deployments',
+          'domain_names',
           'stages',
           'usage_plan_keys',
           'usage_plans',
@@ -128,7 +130,7 @@ describe('SqliteConfigStore', () => {
       expect(await second.getApi(api.id)).toEqual(api);
     });
 
-    it('brings a version 1 database up to date, keeping its APIs, and adds API keys and usage plans', async () => {
+    it('brings a version 1 database up to date, keeping its APIs, and adds API keys, usage plans and domain names', async () => {
       const api = restApi();
       const file = path.join(root, DATABASE_FILE_NAME);
       const old = new Database(file);
@@ -149,9 +151,14 @@ describe('SqliteConfigStore', () => {
       await store.createUsagePlan(plan);
       await store.addUsagePlanKey(plan.id, key.id);
       expect(await store.listUsagePlanKeys()).toEqual([{ usagePlanId: plan.id, keyId: key.id }]);
+      const domain = domainName();
+      const mapping = apiMapping(domain, api);
+      await store.createDomainName(domain);
+      await store.createApiMapping(mapping);
+      expect(await store.listApiMappings()).toEqual([mapping]);
       const db = new Database(store.file, { readonly: true });
       try {
-        expect(db.pragma('user_version', { simple: true })).toBe(2);
+        expect(db.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
       } finally {
         db.close();
       }

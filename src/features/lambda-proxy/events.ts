@@ -2,6 +2,7 @@
 // API's payload 1.0 and 2.0, field for field as API Gateway builds them.
 import type { RequestContext } from '../../dataplane/context.js';
 import { ACCOUNT_ID, clfTime } from '../../dataplane/context-variables.js';
+import { clientCertOf } from '../../dataplane/domains/client-cert.js';
 import { binaryMediaTypeMatcher, isHttpApiTextType } from './media-types.js';
 import {
   domainOf,
@@ -95,6 +96,9 @@ export function restProxyEvent(ctx: RequestContext, options: EventOptions): Reco
     identity.apiKey = options.identity.apiKey ?? null;
     identity.apiKeyId = options.identity.apiKeyId ?? null;
   }
+  // Only a custom domain with mutual TLS shows the client's certificate.
+  const clientCert = clientCertOf(ctx.req.socket);
+  if (clientCert) identity.clientCert = clientCert;
 
   const requestContext: Record<string, unknown> = {
     accountId: ACCOUNT_ID,
@@ -164,6 +168,7 @@ export function httpApiEventV1(ctx: RequestContext, options: EventOptions): Reco
       accessKey: null,
       accountId: null,
       caller: null,
+      ...clientCertField(ctx),
       cognitoAmr: null,
       cognitoAuthenticationProvider: null,
       cognitoAuthenticationType: null,
@@ -249,6 +254,8 @@ export function httpApiEventV2(ctx: RequestContext, options: EventOptions): Reco
     timeEpoch: ctx.requestTimeEpoch,
   };
   if (options.authorizer) requestContext.authorizer = options.authorizer;
+  const clientCert = clientCertOf(ctx.req.socket);
+  if (clientCert) requestContext.authentication = { clientCert };
 
   const event: Record<string, unknown> = {
     version: '2.0',
@@ -279,6 +286,12 @@ function httpApiAddedHeaders(ctx: RequestContext, headers: Headers, body: Buffer
   ];
   if (forwarded.traceId !== undefined) added.push(['x-amzn-trace-id', forwarded.traceId]);
   return added;
+}
+
+/** `identity.clientCert` of payload 1.0 events, on custom domains with mutual TLS only. */
+function clientCertField(ctx: RequestContext): { clientCert?: unknown } {
+  const clientCert = clientCertOf(ctx.req.socket);
+  return clientCert ? { clientCert } : {};
 }
 
 function routeKeyOf(ctx: RequestContext): string {

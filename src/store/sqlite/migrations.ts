@@ -69,6 +69,28 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX usage_plan_keys_by_key ON usage_plan_keys (key_id);
     `,
   },
+  {
+    version: 3,
+    description: 'custom domain names and their API mappings',
+    // A domain maps each base path once (AWS's "Base path already exists for this domain
+    // name"); deleting a domain or an API takes its mappings with it through the foreign keys.
+    sql: `
+      CREATE TABLE domain_names (
+        domain_name TEXT PRIMARY KEY NOT NULL,
+        definition TEXT NOT NULL
+      );
+      CREATE TABLE api_mappings (
+        domain_name TEXT NOT NULL REFERENCES domain_names (domain_name) ON DELETE CASCADE,
+        id TEXT NOT NULL,
+        api_mapping_key TEXT NOT NULL,
+        api_id TEXT NOT NULL REFERENCES apis (id) ON DELETE CASCADE,
+        definition TEXT NOT NULL,
+        PRIMARY KEY (domain_name, id),
+        UNIQUE (domain_name, api_mapping_key)
+      );
+      CREATE INDEX api_mappings_by_api ON api_mappings (api_id);
+    `,
+  },
 ];
 
 /** The schema version this build of Gatehouse writes. */

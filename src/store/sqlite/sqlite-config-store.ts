@@ -6,6 +6,7 @@ import { accessSync, constants, mkdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { apiIdOf, type Api, type Deployment, type Stage } from '../../model/api.js';
+import type { ApiMapping, DomainName } from '../../model/domain-names.js';
 import type { ApiKey, UsagePlan, UsagePlanKey } from '../../model/usage-plans.js';
 import { ConflictError, NotFoundError, type ConfigStore } from '../config-store.js';
 import { migrate } from './migrations.js';
@@ -51,6 +52,15 @@ interface UsagePlanKeyRow {
   usage_plan_id: string;
   key_id: string;
 }
+interface DomainNameRow {
+  domain_name: string;
+  definition: unknown;
+}
+interface ApiMappingRow {
+  domain_name: string;
+  id: string;
+  definition: unknown;
+}
 
 interface Statements {
   insertApi: Statement<
@@ -89,6 +99,23 @@ interface Statements {
   deleteUsagePlanKey: Statement<[usagePlanId: string, keyId: string]>;
   listKeysOfUsagePlan: Statement<[usagePlanId: string], UsagePlanKeyRow>;
   listAllUsagePlanKeys: Statement<[], UsagePlanKeyRow>;
+  insertDomainName: Statement<[domainName: string, definition: string]>;
+  updateDomainName: Statement<[definition: string, domainName: string]>;
+  getDomainName: Statement<[domainName: string], DomainNameRow>;
+  listDomainNames: Statement<[], DomainNameRow>;
+  domainNameExists: Statement<[domainName: string], number>;
+  deleteDomainName: Statement<[domainName: string]>;
+  insertApiMapping: Statement<
+    [domainName: string, id: string, apiMappingKey: string, apiId: string, definition: string]
+  >;
+  updateApiMapping: Statement<
+    [apiMappingKey: string, apiId: string, definition: string, domainName: string, id: string]
+  >;
+  getApiMapping: Statement<[domainName: string, id: string], ApiMappingRow>;
+  listApiMappingsOfDomain: Statement<[domainName: string], ApiMappingRow>;
+  listAllApiMappings: Statement<[], ApiMappingRow>;
+  apiMappingExists: Statement<[domainName: string, id: string], number>;
+  deleteApiMapping: Statement<[domainName: string, id: string]>;
   dataVersion: Statement<[], number>;
 }
 
@@ -152,6 +179,36 @@ function prepareStatements(db: Database.Database): Statements {
       'SELECT usage_plan_id, key_id FROM usage_plan_keys WHERE usage_plan_id = ? ORDER BY rowid',
     ),
     listAllUsagePlanKeys: db.prepare('SELECT usage_plan_id, key_id FROM usage_plan_keys ORDER BY rowid'),
+    insertDomainName: db.prepare('INSERT INTO domain_names (domain_name, definition) VALUES (?, ?)'),
+    updateDomainName: db.prepare('UPDATE domain_names SET definition = ? WHERE domain_name = ?'),
+    getDomainName: db.prepare('SELECT domain_name, definition FROM domain_names WHERE domain_name = ?'),
+    listDomainNames: db.prepare('SELECT domain_name, definition FROM domain_names ORDER BY domain_name'),
+    domainNameExists: db
+      .prepare<[string], number>('SELECT 1 FROM domain_names WHERE domain_name = ?')
+      .pluck(),
+    deleteDomainName: db.prepare('DELETE FROM domain_names WHERE domain_name = ?'),
+    insertApiMapping: db.prepare(
+      `INSERT INTO api_mappings (domain_name, id, api_mapping_key, api_id, definition)
+       VALUES (?, ?, ?, ?, ?)`,
+    ),
+    updateApiMapping: db.prepare(
+      `UPDATE api_mappings SET api_mapping_key = ?, api_id = ?, definition = ?
+       WHERE domain_name = ? AND id = ?`,
+    ),
+    getApiMapping: db.prepare(
+      'SELECT domain_name, id, definition FROM api_mappings WHERE domain_name = ? AND id = ?',
+    ),
+    listApiMappingsOfDomain: db.prepare(
+      `SELECT domain_name, id, definition FROM api_mappings WHERE domain_name = ?
+       ORDER BY api_mapping_key, id`,
+    ),
+    listAllApiMappings: db.prepare(
+      'SELECT domain_name, id, definition FROM api_mappings ORDER BY domain_name, api_mapping_key, id',
+    ),
+    apiMappingExists: db
+      .prepare<[string, string], number>('SELECT 1 FROM api_mappings WHERE domain_name = ? AND id = ?')
+      .pluck(),
+    deleteApiMapping: db.prepare('DELETE FROM api_mappings WHERE domain_name = ? AND id = ?'),
     dataVersion: db.prepare<[], number>('PRAGMA data_version').pluck(),
   };
 }
@@ -261,6 +318,8 @@ export class SqliteConfigStore implements ConfigStore {
   private readonly putStageTx: (stage: Stage) => void;
   private readonly addUsagePlanKeyTx: (usagePlanId: string, keyId: string) => void;
   private readonly removeUsagePlanKeyTx: (usagePlanId: string, keyId: string) => void;
+  private readonly createApiMappingTx: (mapping: ApiMapping) => void;
+  private readonly updateApiMappingTx: (mapping: ApiMapping) => void;
 
   /**
    * Opens (creating when needed) `gatehouse.db` in `dataDir`. A missing directory is created
@@ -356,6 +415,44 @@ export class SqliteConfigStore implements ConfigStore {
       }
     });
     this.removeUsagePlanKeyTx = (usagePlanId, keyId) => removeUsagePlanKey.immediate(usagePlanId, keyId);
+
+    const createApiMapping = db.transaction((mapping: ApiMapping) => {
+      if (s.domainNameExists.get(mapping.domainName) === undefined) {
+        throw this.domainNameNotFound(mapping.domainName);
+      }
+      if (s.apiExists.get(mapping.apiId) === undefined) throw this.apiNotFound(mapping.apiId);
+      try {
+        s.insertApiMapping.run(
+          mapping.domainName,
+          mapping.apiMappingId,
+          mapping.apiMappingKey,
+          mapping.apiId,
+          JSON.stringify(mapping),
+        );
+      } catch (error) {
+        throw this.apiMappingConflict(error, mapping);
+      }
+    });
+    this.createApiMappingTx = (mapping) => createApiMapping.immediate(mapping);
+
+    const updateApiMapping = db.transaction((mapping: ApiMapping) => {
+      if (s.apiMappingExists.get(mapping.domainName, mapping.apiMappingId) === undefined) {
+        throw this.apiMappingNotFound(mapping.domainName, mapping.apiMappingId);
+      }
+      if (s.apiExists.get(mapping.apiId) === undefined) throw this.apiNotFound(mapping.apiId);
+      try {
+        s.updateApiMapping.run(
+          mapping.apiMappingKey,
+          mapping.apiId,
+          JSON.stringify(mapping),
+          mapping.domainName,
+          mapping.apiMappingId,
+        );
+      } catch (error) {
+        throw this.apiMappingConflict(error, mapping);
+      }
+    });
+    this.updateApiMappingTx = (mapping) => updateApiMapping.immediate(mapping);
   }
 
   createApi(api: Api): Promise<void> {
@@ -544,6 +641,75 @@ export class SqliteConfigStore implements ConfigStore {
     );
   }
 
+  createDomainName(domain: DomainName): Promise<void> {
+    return this.write((s) => {
+      try {
+        s.insertDomainName.run(domain.domainName, JSON.stringify(domain));
+      } catch (error) {
+        if (codeOf(error) === 'SQLITE_CONSTRAINT_PRIMARYKEY') {
+          throw new ConflictError('The domain name you provided already exists.');
+        }
+        throw error;
+      }
+    });
+  }
+
+  getDomainName(domainName: string): Promise<DomainName | undefined> {
+    return this.read((s) => {
+      const row = s.getDomainName.get(domainName);
+      return row && this.domainNameFrom(row);
+    });
+  }
+
+  listDomainNames(): Promise<DomainName[]> {
+    return this.read((s) => s.listDomainNames.all().map((row) => this.domainNameFrom(row)));
+  }
+
+  updateDomainName(domain: DomainName): Promise<void> {
+    return this.write((s) => {
+      if (s.updateDomainName.run(JSON.stringify(domain), domain.domainName).changes === 0) {
+        throw this.domainNameNotFound(domain.domainName);
+      }
+    });
+  }
+
+  deleteDomainName(domainName: string): Promise<void> {
+    return this.write((s) => {
+      if (s.deleteDomainName.run(domainName).changes === 0) throw this.domainNameNotFound(domainName);
+    });
+  }
+
+  createApiMapping(mapping: ApiMapping): Promise<void> {
+    return this.write(() => this.createApiMappingTx(mapping));
+  }
+
+  getApiMapping(domainName: string, apiMappingId: string): Promise<ApiMapping | undefined> {
+    return this.read((s) => {
+      const row = s.getApiMapping.get(domainName, apiMappingId);
+      return row && this.apiMappingFrom(row);
+    });
+  }
+
+  listApiMappings(domainName?: string): Promise<ApiMapping[]> {
+    return this.read((s) =>
+      (domainName === undefined ? s.listAllApiMappings.all() : s.listApiMappingsOfDomain.all(domainName)).map(
+        (row) => this.apiMappingFrom(row),
+      ),
+    );
+  }
+
+  updateApiMapping(mapping: ApiMapping): Promise<void> {
+    return this.write(() => this.updateApiMappingTx(mapping));
+  }
+
+  deleteApiMapping(domainName: string, apiMappingId: string): Promise<void> {
+    return this.write((s) => {
+      if (s.deleteApiMapping.run(domainName, apiMappingId).changes === 0) {
+        throw this.apiMappingNotFound(domainName, apiMappingId);
+      }
+    });
+  }
+
   watch(listener: () => void): () => void {
     if (this.closed) throw this.closedError();
     // A wrapper per subscription, so one function watching twice is two independent subscriptions.
@@ -703,6 +869,34 @@ export class SqliteConfigStore implements ConfigStore {
     return value as unknown as UsagePlan;
   }
 
+  private domainNameFrom(row: DomainNameRow): DomainName {
+    const value = this.decode('domain_names', row.domain_name, row.definition);
+    if (value.domainName !== row.domain_name) {
+      throw this.damaged(
+        'domain_names',
+        row.domain_name,
+        `a domain name whose name is ${JSON.stringify(value.domainName)}`,
+      );
+    }
+    return value as unknown as DomainName;
+  }
+
+  private apiMappingFrom(row: ApiMappingRow): ApiMapping {
+    const key = `${row.domain_name}/${row.id}`;
+    const value = this.decode('api_mappings', key, row.definition);
+    if (value.apiMappingId !== row.id || value.domainName !== row.domain_name) {
+      throw this.damaged(
+        'api_mappings',
+        key,
+        `API mapping ${String(value.apiMappingId)} of domain name ${String(value.domainName)}`,
+      );
+    }
+    if (typeof value.apiMappingKey !== 'string') {
+      throw this.damaged('api_mappings', key, 'an API mapping without a base path');
+    }
+    return value as unknown as ApiMapping;
+  }
+
   /** Parsing afresh on every read is also what makes each returned object the caller's own copy. */
   private decode(table: string, key: string, text: unknown): Record<string, unknown> {
     if (typeof text !== 'string') throw this.damaged(table, key, `a ${typeof text} where JSON text belongs`);
@@ -736,6 +930,30 @@ export class SqliteConfigStore implements ConfigStore {
 
   private usagePlanNotFound(usagePlanId: string): NotFoundError {
     return new NotFoundError(`Invalid Usage Plan ID specified: ${usagePlanId}`);
+  }
+
+  private domainNameNotFound(domainName: string): NotFoundError {
+    return new NotFoundError(`Invalid domain name identifier specified: ${domainName}`);
+  }
+
+  private apiMappingNotFound(domainName: string, apiMappingId: string): NotFoundError {
+    return new NotFoundError(
+      `Invalid API mapping identifier specified: API mapping ${apiMappingId} of domain name ${domainName}`,
+    );
+  }
+
+  /** A clash on a mapping's id, or on its base path with another mapping of the domain. */
+  private apiMappingConflict(error: unknown, mapping: ApiMapping): unknown {
+    switch (codeOf(error)) {
+      case 'SQLITE_CONSTRAINT_PRIMARYKEY':
+        return new ConflictError(
+          `API mapping ${mapping.apiMappingId} already exists for domain name ${mapping.domainName}`,
+        );
+      case 'SQLITE_CONSTRAINT_UNIQUE':
+        return new ConflictError('Base path already exists for this domain name');
+      default:
+        return error;
+    }
   }
 
   /** A clash on an API key's id, or on its value with another key, which AWS words as below. */

@@ -1,0 +1,33 @@
+// Finding the parts of a REST API an operation names in its path, with AWS's NotFoundException
+// messages when they are not there.
+import { REST_METHODS, type Method, type Resource, type RestApi } from '../../model/rest-api.js';
+import { badRequest, notFound } from '../admin-errors.js';
+
+export function findResource(api: RestApi, resourceId: string): Resource {
+  const resource = api.resources.find((candidate) => candidate.id === resourceId);
+  if (!resource) throw notFound('Invalid Resource identifier specified');
+  return resource;
+}
+
+/** The method key as stored: AWS's HTTP method names, ANY included. */
+export function httpMethodOf(text: string): Method['httpMethod'] {
+  const name = text.toUpperCase();
+  if (!(REST_METHODS as readonly string[]).includes(name)) {
+    throw badRequest(`Invalid HttpMethod specified. Valid options are ${REST_METHODS.join(',')}`);
+  }
+  return name as Method['httpMethod'];
+}
+
+export function findMethod(resource: Resource, httpMethod: string): Method {
+  const method = resource.resourceMethods[httpMethod.toUpperCase()];
+  if (!method) throw notFound('Invalid Method identifier specified');
+  return method;
+}
+
+export const invalidStatusCode = (): Error => notFound('Invalid Response status code specified');
+
+/** A response status code in a path: three digits, 100 to 599. */
+export function statusCodeOf(text: string): string {
+  if (!/^[1-5][0-9][0-9]$/.test(text)) throw badRequest(`Invalid status code ${text}: it must be 100 to 599`);
+  return text;
+}

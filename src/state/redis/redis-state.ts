@@ -1,0 +1,186 @@
+// Runtime state in Redis, shared by every gateway process and node that uses the same Redis and
+// key prefix. A request's decision is one script call (EVALSHA through defineCommand), sent
+// with auto-pipelining so that concurrent requests share writes to the socket.
+//
+// Redis must never make a request wait long or fail it for Gatehouse's own trouble: every call
+// is bounded by a short command timeout, nothing is queued while disconnected, and when Redis
+// cannot answer the request is decided by the failure mode: `open` decides it with a bucket
+// in this process's memory, `closed` refuses it. The client reconnects by itself, and the
+// next call after that goes to Redis again.
+//
+// Every key carries the prefix as a Redis Cluster hash tag (`{gatehouse:}b:…`), so that all the
+// keys one script touches hash to the same slot. With a Cluster client this puts all of a
+// prefix's throttling state on one shard, the price of deciding a request in one atomic call.
+import { Cluster, Redis } from 'ioredis';
+import { MemoryRuntimeState } from '../memory/memory-state.js';
+import {
+  DAY_MS,
+  UNAVAILABLE,
+  USAGE_RETENTION_DAYS,
+  type RuntimeState,
+  type TokenBucket,
+  type UsageCharge,
+  type Verdict,
+} from '../runtime-state.js';
+import { ADMIT_SCRIPT } from './admit-script.js';
+
+export type StateFailureMode = 'open' | 'closed';
+
+export const DEFAULT_KEY_PREFIX = 'gatehouse:';
+export const DEFAULT_REDIS_TIMEOUT_MS = 50;
+
+export interface RedisStateOptions {
+  /** A connected (or connecting) client; see redisClientOptions for the settings it should have. */
+  client: Redis | Cluster;
+  /** Closed with the state when true (the state created the client). */
+  ownsClient?: boolean;
+  /** Default `gatehouse:`. Processes that share limits share the prefix. */
+  keyPrefix?: string;
+  /** What to do when Redis cannot answer in time: default `open`. */
+  failure?: StateFailureMode;
+  /** Told once when Redis stops answering, and once when it answers again. */
+  onStatus?: (available: boolean, error?: unknown) => void;
+}
+
+type AdmitCommand = (numberOfKeys: number, ...args: (string | number)[]) => Promise<number>;
+
+/** ioredis settings that keep requests from waiting on Redis: no offline queue, no retries, a command timeout. */
+export function redisClientOptions(timeoutMs = DEFAULT_REDIS_TIMEOUT_MS) {
+  return {
+    commandTimeout: timeoutMs,
+    enableOfflineQueue: false,
+    enableAutoPipelining: true,
+    maxRetriesPerRequest: 0,
+    connectTimeout: Math.max(1000, timeoutMs * 10),
+    // Reconnects every 100 ms to 1 s, for ever: recovery needs nobody.
+    retryStrategy: (times: number) => Math.min(times * 100, 1000),
+  } as const;
+}
+
+/** `redis://…` / `rediss://…` for one server, `redis-cluster://host:port,host:port` for a cluster. */
+export function createRedisClient(url: string, timeoutMs = DEFAULT_REDIS_TIMEOUT_MS): Redis | Cluster {
+  const options = redisClientOptions(timeoutMs);
+  if (url.startsWith('redis-cluster://')) {
+    const nodes = url
+      .slice('redis-cluster://'.length)
+      .split(',')
+      .map((hostPort) => {
+        const { hostname, port } = new URL(`redis://${hostPort}`);
+        return { host: hostname, port: port === '' ? 6379 : Number(port) };
+      });
+    const { retryStrategy, enableOfflineQueue, ...redisOptions } = options;
+    return new Cluster(nodes, {
+      enableOfflineQueue,
+      enableAutoPipelining: true,
+      clusterRetryStrategy: retryStrategy,
+      redisOptions,
+    });
+  }
+  if (!/^rediss?:\/\//.test(url)) {
+    throw new Error(`the state URL must start with redis://, rediss:// or redis-cluster://, not ${url}`);
+  }
+  return new Redis(url, options);
+}
+
+export class RedisRuntimeState implements RuntimeState {
+  private readonly client: Redis | Cluster;
+  private readonly admitCommand: AdmitCommand;
+  private readonly tag: string;
+  private readonly failure: StateFailureMode;
+  /** Decides requests while Redis cannot, in `open` mode. */
+  private readonly fallback = new MemoryRuntimeState();
+  private available = true;
+
+  constructor(private readonly options: RedisStateOptions) {
+    this.client = options.client;
+    this.tag = `{${options.keyPrefix ?? DEFAULT_KEY_PREFIX}}`;
+    this.failure = options.failure ?? 'open';
+    this.client.defineCommand('gatehouseAdmit', { lua: ADMIT_SCRIPT });
+    this.admitCommand = (this.client as unknown as { gatehouseAdmit: AdmitCommand }).gatehouseAdmit.bind(
+      this.client,
+    );
+    // ioredis reports connection errors as events; without a listener Node would print them.
+    this.client.on('error', (error: unknown) => this.markUnavailable(error));
+  }
+
+  admit(buckets: readonly TokenBucket[], charge: UsageCharge | null, now: number): Verdict | Promise<Verdict> {
+    if (this.client.status !== 'ready') return this.unavailable(buckets, now, undefined);
+    const keys = buckets.length + (charge === null ? 0 : 2);
+    const args: (string | number)[] = new Array(keys + 2 + buckets.length * 2 + (charge === null ? 0 : 3));
+    let k = 0;
+    let a = keys;
+    args[a++] = now;
+    args[a++] = buckets.length;
+    for (const bucket of buckets) {
+      args[k++] = this.bucketKey(bucket.key);
+      args[a++] = bucket.rateLimit;
+      args[a++] = bucket.burstLimit;
+    }
+    if (charge !== null) {
+      args[k++] = this.quotaKey(charge.key, charge.periodStart);
+      args[k++] = this.usageKey(charge.key, charge.day);
+      args[a++] = charge.quotaLimit;
+      args[a++] = Math.max(1, charge.periodEnd - now) + DAY_MS;
+      args[a++] = (USAGE_RETENTION_DAYS + 1) * DAY_MS;
+    }
+    return this.admitCommand(keys, ...args).then(
+      (verdict) => {
+        if (!this.available) this.markAvailable();
+        return verdict as Verdict;
+      },
+      (error: unknown) => this.unavailable(buckets, now, error),
+    );
+  }
+
+  async dailyUsage(key: string, days: readonly number[]): Promise<number[]> {
+    if (days.length === 0) return [];
+    const values = await this.client.mget(days.map((day) => this.usageKey(key, day)));
+    return values.map((value) => (value === null ? 0 : Number(value)));
+  }
+
+  async close(): Promise<void> {
+    await this.fallback.close();
+    if (this.options.ownsClient) {
+      try {
+        await this.client.quit();
+      } catch {
+        this.client.disconnect();
+      }
+    }
+  }
+
+  private unavailable(
+    buckets: readonly TokenBucket[],
+    now: number,
+    error: unknown,
+  ): Verdict {
+    this.markUnavailable(error);
+    if (this.failure === 'closed') return UNAVAILABLE;
+    // Quotas and usage are Redis's to count: in memory they would restart from zero in each
+    // process, so while Redis is away they are neither enforced nor recorded.
+    return this.fallback.admit(buckets, null, now);
+  }
+
+  private markUnavailable(error: unknown): void {
+    if (!this.available) return;
+    this.available = false;
+    this.options.onStatus?.(false, error);
+  }
+
+  private markAvailable(): void {
+    this.available = true;
+    this.options.onStatus?.(true);
+  }
+
+  private bucketKey(key: string): string {
+    return `${this.tag}b:${key}`;
+  }
+
+  private quotaKey(key: string, periodStart: number): string {
+    return `${this.tag}q:${key}:${periodStart}`;
+  }
+
+  private usageKey(key: string, day: number): string {
+    return `${this.tag}u:${key}:${day}`;
+  }
+}
