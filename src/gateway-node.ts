@@ -40,6 +40,7 @@ export interface GatewayNodeOptions {
     credentials: AdminCredentials;
     checkDeployment?: AdminContext['checkDeployment'];
     now?: () => number;
+    rateLimit?: number;
   };
 }
 
@@ -106,6 +107,7 @@ export async function startGatewayNode(options: GatewayNodeOptions): Promise<Gat
       port: options.admin.port,
       ...(options.admin.host !== undefined && { host: options.admin.host }),
       credentials: options.admin.credentials,
+      rateLimit: options.admin.rateLimit,
       log: options.log,
       context: {
         store: options.store,

@@ -6,6 +6,7 @@ import { runDeploy, runExport, runImport, runList } from './config-commands.js';
 import { registerApiKeyCommands } from './api-key-commands.js';
 import { runEnableCors } from './cors-command.js';
 import { runExample, runServe } from './serve-commands.js';
+import { registerStageCommands } from './stage-commands.js';
 
 const DEFAULT_DATA_DIR = '.gatehouse';
 
@@ -131,6 +132,7 @@ export function buildProgram(): Command {
     .action((opts: { port: number }) => runExample(opts));
 
   registerApiKeyCommands(program, dataOption);
+  registerStageCommands(program, dataOption);
   return program;
 }
 

@@ -15,6 +15,7 @@ import { SqliteConfigStore } from '../store/sqlite/sqlite-config-store.js';
 import { invokeUrl } from './config-commands.js';
 import { loadConfig } from '../config/gatehouse-config.js';
 import { createFunctionRuntime } from '../functions/registry.js';
+import { throttlingSettingsOf } from '../features/throttling/index.js';
 
 export async function runServe(opts: {
   port: number;
@@ -23,6 +24,8 @@ export async function runServe(opts: {
   config?: string;
   adminPort?: number;
   admin?: boolean;
+  /** Runtime state for throttling: `memory` or a Redis URL (else GATEHOUSE_STATE, else the config file). */
+  state?: string;
 }): Promise<void> {
   const log = jsonLog();
   const loaded = opts.config === undefined ? undefined : await loadConfig(opts.config);
@@ -38,6 +41,7 @@ export async function runServe(opts: {
         log,
         ...(functions && { functions }),
         ...(admin && { admin: admin.options }),
+        throttling: throttlingSettingsOf(loaded?.config, opts.state),
       }),
     opts.port,
   );

@@ -15,6 +15,9 @@ import { DomainTable } from '../dataplane/domains/domain-table.js';
 import { ResponseCaches } from '../features/cache/index.js';
 import type { Throttling } from '../features/throttling/index.js';
 
+/** How long a failed reload waits before trying again. */
+const RELOAD_RETRY_MS = 1_000;
+
 interface Compiled {
   fingerprint: string;
   stage: CompiledStage;
@@ -29,6 +32,8 @@ export class StageLoader {
   private running: Promise<void> | undefined;
   private again = false;
   private unwatch: (() => void) | undefined;
+  private retryTimer: ReturnType<typeof setTimeout> | undefined;
+  private stopped = false;
 
   constructor(
     private readonly store: ConfigStore,
@@ -48,15 +53,30 @@ export class StageLoader {
   /** Loads now, then follows the store's changes. */
   async start(): Promise<void> {
     await this.reload();
-    this.unwatch = this.store.watch(() => {
-      this.reload().catch((error: unknown) =>
-        this.log('reloading configuration failed', { error: String(error) }),
-      );
-    });
+    this.unwatch = this.store.watch(() => this.follow());
   }
 
   stop(): void {
+    this.stopped = true;
+    clearTimeout(this.retryTimer);
     this.unwatch?.();
+  }
+
+  /**
+   * A failed reload (the store unreachable, say) leaves the registry serving the last good
+   * configuration. The store announces a change once, so the reload is retried until it works.
+   */
+  private follow(): void {
+    clearTimeout(this.retryTimer);
+    this.reload().catch((error: unknown) => {
+      this.log('reloading configuration failed; serving the last good one and retrying', {
+        error: String(error),
+      });
+      if (this.stopped) return;
+      clearTimeout(this.retryTimer);
+      this.retryTimer = setTimeout(() => this.follow(), RELOAD_RETRY_MS);
+      this.retryTimer.unref();
+    });
   }
 
   /** Coalesces overlapping calls: a change during a load triggers exactly one more load. */

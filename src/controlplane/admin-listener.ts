@@ -15,6 +15,8 @@ export interface AdminListenerOptions {
   credentials: AdminCredentials;
   context: AdminContext;
   log: Log;
+  /** Requests per second per access key (see createAdminServer). */
+  rateLimit?: number | undefined;
 }
 
 export interface AdminListener {
@@ -30,6 +32,7 @@ export async function startAdminListener(options: AdminListenerOptions): Promise
     context: options.context,
     credentials: options.credentials,
     log: options.log,
+    ...(options.rateLimit !== undefined && { rateLimit: options.rateLimit }),
   });
   await new Promise<void>((resolve, reject) => {
     const failed = (error: NodeJS.ErrnoException) =>

@@ -22,12 +22,18 @@ export interface AdminServerOptions {
   maxBodyBytes?: number;
   /** Milliseconds a client has to send its whole request. */
   requestTimeoutMs?: number;
+  /**
+   * Requests per second each access key may make, with bursts of twice that; above it the
+   * client gets TooManyRequestsException, as AWS's control plane answers. Default 100.
+   */
+  rateLimit?: number;
 }
 
 export function createAdminServer(options: AdminServerOptions): Server {
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_ADMIN_BODY_BYTES;
+  const limiter = new KeyRateLimiter(options.rateLimit ?? DEFAULT_ADMIN_RATE_LIMIT);
   const server = createServer({ requestTimeout: options.requestTimeoutMs ?? 60_000 }, (req, res) => {
-    handle(req, res, options, maxBodyBytes).catch((error: unknown) => {
+    handle(req, res, options, maxBodyBytes, limiter).catch((error: unknown) => {
       options.log('management request failed', { error: describe(error) });
       if (!res.headersSent) send(res, randomUUID(), errorResponse(internalFailure()));
       else res.destroy();
@@ -45,6 +51,7 @@ async function handle(
   res: ServerResponse,
   options: AdminServerOptions,
   maxBodyBytes: number,
+  limiter: KeyRateLimiter,
 ): Promise<void> {
   const requestId = randomUUID();
   const body = await readBody(req, maxBodyBytes);
@@ -69,6 +76,10 @@ async function handle(
       requestId,
       errorResponse(new AdminError(verified.errorType, verified.message, verified.status)),
     );
+    return;
+  }
+  if (!limiter.take(verified.accessKeyId)) {
+    send(res, requestId, errorResponse(new AdminError('TooManyRequestsException', 'Too Many Requests')));
     return;
   }
   const queryStart = target.indexOf('?');
@@ -150,6 +161,25 @@ function readBody(req: IncomingMessage, limit: number): Promise<Buffer | undefin
     req.once('end', () => resolve(over ? undefined : Buffer.concat(chunks)));
     req.once('error', reject);
   });
+}
+
+export const DEFAULT_ADMIN_RATE_LIMIT = 100;
+
+/** A token bucket per access key: `rate` per second, bursts of twice that. */
+class KeyRateLimiter {
+  private readonly buckets = new Map<string, { tokens: number; at: number }>();
+  constructor(private readonly rate: number) {}
+
+  take(key: string, now = Date.now()): boolean {
+    const burst = this.rate * 2;
+    const bucket = this.buckets.get(key) ?? { tokens: burst, at: now };
+    bucket.tokens = Math.min(burst, bucket.tokens + ((now - bucket.at) / 1000) * this.rate);
+    bucket.at = now;
+    this.buckets.set(key, bucket);
+    if (bucket.tokens < 1) return false;
+    bucket.tokens -= 1;
+    return true;
+  }
 }
 
 function describe(error: unknown): string {

@@ -56,6 +56,16 @@ export const INVALID_DEPLOYMENT = 'Invalid deployment content specified.';
 
 export async function deploy(
   store: ConfigStore,
+  request: DeployRequest & { stageName: string },
+  now?: number,
+): Promise<{ deployment: Deployment; stage: Stage }>;
+export async function deploy(
+  store: ConfigStore,
+  request: DeployRequest,
+  now?: number,
+): Promise<{ deployment: Deployment; stage?: Stage }>;
+export async function deploy(
+  store: ConfigStore,
   request: DeployRequest,
   now = Date.now(),
 ): Promise<{ deployment: Deployment; stage?: Stage }> {

@@ -1,5 +1,5 @@
 // The order of the method request steps is AWS's and is pinned here: resource policy, then the
-// authorizer, then request validation, then the integration. A change to it must be deliberate.
+// authorizer, then request validation, then the throttle, then the integration. A change to it must be deliberate.
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { request } from 'undici';
@@ -8,6 +8,7 @@ import { UpstreamPools } from '../../src/dataplane/integrations/upstream-pools.j
 import { createGatewayServer } from '../../src/dataplane/listener.js';
 import { StageRegistry } from '../../src/dataplane/stage-registry.js';
 import { LocalFunctionRuntime } from '../../src/functions/local/index.js';
+import { Throttling } from '../../src/features/throttling/index.js';
 import type { RestApi } from '../../src/model/rest-api.js';
 import { deploymentOf, mock, restApi, stageOf } from '../helpers/apis.js';
 import type { Server } from 'node:http';
@@ -84,6 +85,15 @@ beforeAll(async () => {
     functions: counting,
     warn: (message: string) => warnings.push(message),
   };
+  const THROTTLE_SETTINGS = { throttlingRateLimit: 1, throttlingBurstLimit: 2 };
+  const throttledOptions = () => ({
+    ...options,
+    throttling: new Throttling({ account: null, clock: () => 0 }),
+  });
+  const throttledStage = (name: string) => ({
+    ...stageOf(deployment, name),
+    methodSettings: { 'orders/POST': THROTTLE_SETTINGS },
+  });
   const deployment = deploymentOf(api());
   // The same API on a stage whose resource policy denies this machine's own address.
   const locked = { ...deploymentOf(api('127.0.0.0/8')), apiId: deployment.apiId };
@@ -101,6 +111,21 @@ beforeAll(async () => {
           methodSettings: { 'orders/POST': { cachingEnabled: true } },
         },
         options,
+      ),
+    ],
+    // The same API with POST /orders limited to bursts of 2 and no refill (the clock stands still),
+    // once without and once with the cache.
+    ['throttled', compileStage(deployment, throttledStage('throttled'), throttledOptions())],
+    [
+      'throttled-cached',
+      compileStage(
+        deployment,
+        {
+          ...throttledStage('throttled-cached'),
+          cacheClusterEnabled: true,
+          methodSettings: { 'orders/POST': { ...THROTTLE_SETTINGS, cachingEnabled: true } },
+        },
+        throttledOptions(),
       ),
     ],
   ]);
@@ -185,5 +210,40 @@ describe('the cache lookup comes after every method request check', () => {
     const invalid = await cached({ authorization: 'allow' }, '{}');
     expect(invalid.statusCode).toBe(400);
     await invalid.body.text();
+  });
+});
+
+describe('the throttle comes after the authorizer and validation, before the cache', () => {
+  const to = (stage: string, headers: Record<string, string>, body: string) =>
+    request(url.replace('/prod/', `/${stage}/`), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...headers },
+      body,
+    });
+
+  it('requests refused by the authorizer or by validation take no token', async () => {
+    for (const [headers, body, status] of [
+      [{}, '{"item":"book"}', 401],
+      [{ authorization: 'allow' }, '{}', 400],
+      [{ authorization: 'allow' }, '{}', 400],
+      [{ authorization: 'allow' }, '{"item":"book"}', 200],
+      [{ authorization: 'allow' }, '{"item":"book"}', 200],
+      [{ authorization: 'allow' }, '{"item":"book"}', 429],
+    ] as const) {
+      const r = await to('throttled', headers, body);
+      expect(r.statusCode).toBe(status);
+      if (status === 429) expect(await r.body.json()).toEqual({ message: 'Too Many Requests' });
+      else await r.body.text();
+    }
+  });
+
+  it('a cache hit is throttled like any other request', async () => {
+    const statuses: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      const r = await to('throttled-cached', { authorization: 'allow' }, '{"item":"book"}');
+      statuses.push(r.statusCode);
+      await r.body.text();
+    }
+    expect(statuses).toEqual([200, 200, 429]);
   });
 });

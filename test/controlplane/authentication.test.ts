@@ -138,6 +138,26 @@ describe('management API authentication', () => {
   });
 });
 
+describe('management API rate limit', () => {
+  it('answers TooManyRequestsException past the per-key limit, which the SDK raises as such', async () => {
+    const limited = await startTestManagement({ rateLimit: 1 });
+    try {
+      const outcomes = await Promise.all(
+        Array.from({ length: 5 }, () =>
+          limited.v1.send(new GetRestApisCommand({})).then(
+            () => 'ok',
+            (error: unknown) => (error as Error).name,
+          ),
+        ),
+      );
+      expect(outcomes.filter((o) => o === 'ok')).toHaveLength(2);
+      expect(outcomes.filter((o) => o === 'TooManyRequestsException')).toHaveLength(3);
+    } finally {
+      await limited.close();
+    }
+  });
+});
+
 describe('admin credentials', () => {
   it('parses KEY:SECRET lists and refuses malformed entries without echoing secrets', () => {
     expect(parseCredentials('AK1:s1,AK2:s:2', 'env')).toEqual([

@@ -43,7 +43,9 @@ export interface TestManagement {
   close(): Promise<void>;
 }
 
-export async function startTestManagement(opts: { now?: () => number } = {}): Promise<TestManagement> {
+export async function startTestManagement(
+  opts: { now?: () => number; rateLimit?: number } = {},
+): Promise<TestManagement> {
   const dir = await mkdtemp(join(tmpdir(), 'gatehouse-admin-'));
   const store = SqliteConfigStore.open(dir, { pollIntervalMs: 50 });
   const credential = generateCredential();
@@ -57,6 +59,7 @@ export async function startTestManagement(opts: { now?: () => number } = {}): Pr
       host: '127.0.0.1',
       credentials: new AdminCredentials([credential]),
       ...(opts.now && { now: opts.now }),
+      ...(opts.rateLimit !== undefined && { rateLimit: opts.rateLimit }),
     },
   });
   const adminUrl = node.admin!.url;

@@ -3,12 +3,7 @@
 // AWS's CSV key file). A key's value is shown only when asked for (includeValue/includeValues)
 // and on creation, as AWS does. Changes reach the data plane through the store's watch.
 import { KeyFileError, parseKeyFile, type KeyFileEntry } from '../../features/api-keys/key-file.js';
-import {
-  apiKeyFieldProblem,
-  assertValidApiKey,
-  newApiKey,
-  type ApiKey,
-} from '../../model/usage-plans.js';
+import { apiKeyFieldProblem, assertValidApiKey, newApiKey, type ApiKey } from '../../model/usage-plans.js';
 import type { AdminContext } from '../admin-context.js';
 import { epochSeconds } from '../admin-context.js';
 import { badRequest, notFound } from '../admin-errors.js';
@@ -101,7 +96,7 @@ async function createApiKey(request: AdminRequest, ctx: AdminContext) {
       value: optionalString(body, 'value'),
       description: optionalString(body, 'description'),
       customerId: optionalString(body, 'customerId'),
-      enabled: (enabled as boolean | null | undefined) ?? undefined,
+      enabled: (enabled) ?? undefined,
       tags: (tags as Record<string, string> | null | undefined) ?? undefined,
     },
     ctx.now(),
@@ -117,7 +112,7 @@ async function updateApiKeyOperation(request: AdminRequest, ctx: AdminContext) {
   const ops = patchOperations(request);
   const key = await updateApiKey(ctx, request.params['api_key']!, async (key) => {
     for (const op of ops) {
-      if (patchScalar(key as unknown as Record<string, unknown>, op, SCALARS)) {
+      if (patchScalar(key, op, SCALARS)) {
         // AWS drops an empty name rather than storing it.
         if (key.name === '') delete key.name;
         const problem = apiKeyFieldProblem({ name: key.name, description: key.description });
@@ -152,7 +147,13 @@ async function listApiKeys(request: AdminRequest, ctx: AdminContext) {
       (nameQuery === null || (key.name ?? '').startsWith(nameQuery)) &&
       (customerId === null || key.customerId === customerId),
   );
-  return { status: 200, body: v1List(request, keys.map((key) => apiKeyResource(key, includeValues))) };
+  return {
+    status: 200,
+    body: v1List(
+      request,
+      keys.map((key) => apiKeyResource(key, includeValues)),
+    ),
+  };
 }
 
 /**
@@ -174,7 +175,8 @@ async function importApiKeys(request: AdminRequest, ctx: AdminContext) {
   const warnings = [...file.warnings];
   for (const entry of file.entries) {
     for (const planId of entry.usagePlanIds) {
-      if (!planIds.has(planId)) warnings.push(`line ${entry.line}: Invalid Usage Plan ID specified: ${planId}`);
+      if (!planIds.has(planId))
+        warnings.push(`line ${entry.line}: Invalid Usage Plan ID specified: ${planId}`);
     }
   }
   if (failOnWarnings && warnings.length > 0)

@@ -67,7 +67,9 @@ function checkAuthorizer(api: RestApi, authorizer: Authorizer): void {
     throw badRequest(`Invalid authorizer URI specified: a ${type} authorizer needs an authorizerUri`);
   }
   if (type === 'TOKEN' && authorizer['identitySource'] === undefined)
-    throw badRequest('Invalid identity source specified: a TOKEN authorizer needs method.request.header.NAME');
+    throw badRequest(
+      'Invalid identity source specified: a TOKEN authorizer needs method.request.header.NAME',
+    );
   const ttl = authorizer['authorizerResultTtlInSeconds'];
   if (typeof ttl !== 'number' || !Number.isInteger(ttl) || ttl < 0 || ttl > MAX_TTL_SECONDS) {
     throw badRequest(

@@ -15,7 +15,11 @@ export const stageQueue = (apiId: string): string => `stages:${apiId}`;
 
 export const invalidDeploymentId = (): Error => notFound('Invalid Deployment identifier specified');
 
-export async function readDeployment(ctx: AdminContext, apiId: string, deploymentId: string): Promise<Deployment> {
+export async function readDeployment(
+  ctx: AdminContext,
+  apiId: string,
+  deploymentId: string,
+): Promise<Deployment> {
   const deployment = await ctx.store.getDeployment(apiId, deploymentId);
   if (!deployment) throw invalidDeploymentId();
   return deployment;
@@ -47,7 +51,11 @@ export function deploymentShape(deployment: Deployment, embedSummary = false): R
   });
 }
 
-function optional<T>(body: Record<string, unknown>, name: string, type: 'string' | 'boolean' | 'object'): T | undefined {
+function optional<T>(
+  body: Record<string, unknown>,
+  name: string,
+  type: 'string' | 'boolean' | 'object',
+): T | undefined {
   const value = body[name];
   if (value === undefined || value === null) return undefined;
   if (typeof value !== type || (type === 'object' && Array.isArray(value))) {
@@ -60,7 +68,10 @@ function canarySettingsOf(body: Record<string, unknown>): DeployRequest['canaryS
   const raw = optional<Record<string, unknown>>(body, 'canarySettings', 'object');
   if (raw === undefined) return undefined;
   const percentTraffic = raw['percentTraffic'];
-  if (percentTraffic !== undefined && (typeof percentTraffic !== 'number' || percentTraffic < 0 || percentTraffic > 100)) {
+  if (
+    percentTraffic !== undefined &&
+    (typeof percentTraffic !== 'number' || percentTraffic < 0 || percentTraffic > 100)
+  ) {
     throw badRequest(`${INVALID_DEPLOYMENT}Canary percentTraffic must be a number from 0.0 to 100.0`);
   }
   return defined({
@@ -123,7 +134,13 @@ export function registerDeployments(routes: AdminRoutes): void {
       await readRestApi(ctx, apiId);
       const deployments = await ctx.store.listDeployments(apiId);
       const embed = embedsSummary(request);
-      return { status: 200, body: v1List(request, deployments.map((d) => deploymentShape(d, embed))) };
+      return {
+        status: 200,
+        body: v1List(
+          request,
+          deployments.map((d) => deploymentShape(d, embed)),
+        ),
+      };
     })
     .add('GET', one, async (request, ctx) => {
       const apiId = request.params['restapi_id']!;
@@ -150,7 +167,8 @@ export function registerDeployments(routes: AdminRoutes): void {
       await serialised(stageQueue(apiId), async () => {
         await readRestApi(ctx, apiId);
         await readDeployment(ctx, apiId, deploymentId);
-        if (stagesOn(await ctx.store.listStages(apiId), deploymentId).length > 0) throw badRequest(ACTIVE_STAGES);
+        if (stagesOn(await ctx.store.listStages(apiId), deploymentId).length > 0)
+          throw badRequest(ACTIVE_STAGES);
         try {
           await ctx.store.deleteDeployment(apiId, deploymentId);
         } catch (error) {

@@ -43,7 +43,9 @@ export function domainNameResource(domain: DomainName): Record<string, unknown> 
     certificateName: regional ? undefined : domain.certificateName,
     certificateArn: regional ? undefined : domain.certificateArn,
     certificateUploadDate:
-      domain.certificateArn !== undefined || domain.certificateName !== undefined ? domain.createdDate : undefined,
+      domain.certificateArn !== undefined || domain.certificateName !== undefined
+        ? domain.createdDate
+        : undefined,
     regionalDomainName: regional ? domain.domainName : undefined,
     regionalCertificateName: regional ? domain.certificateName : undefined,
     regionalCertificateArn: regional ? domain.certificateArn : undefined,
@@ -78,7 +80,11 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 function endpointTypeOf(configuration: unknown): DomainName['endpointType'] {
   if (configuration === undefined || configuration === null) return 'EDGE';
   const types = isRecord(configuration) ? configuration['types'] : undefined;
-  if (!Array.isArray(types) || types.length !== 1 || !(ENDPOINT_TYPES as readonly unknown[]).includes(types[0]))
+  if (
+    !Array.isArray(types) ||
+    types.length !== 1 ||
+    !(ENDPOINT_TYPES as readonly unknown[]).includes(types[0])
+  )
     throw badRequest(`endpointConfiguration.types must list one of ${ENDPOINT_TYPES.join(', ')}`);
   return types[0] as DomainName['endpointType'];
 }
@@ -104,23 +110,26 @@ async function createDomainName(request: AdminRequest, ctx: AdminContext) {
   const certificateArn = optionalString(body, regional ? 'regionalCertificateArn' : 'certificateArn');
   const certificateName = optionalString(body, regional ? 'regionalCertificateName' : 'certificateName');
   const settings: Record<string, unknown> = {};
-  if (isRecord(body['endpointConfiguration'])) settings['endpointConfiguration'] = body['endpointConfiguration'];
+  if (isRecord(body['endpointConfiguration']))
+    settings['endpointConfiguration'] = body['endpointConfiguration'];
   for (const field of KEPT) {
     const value = optionalString(body, field);
     if (value !== undefined) settings[field] = value;
   }
   const mtls = body['mutualTlsAuthentication'];
-  const domain: DomainName = defined({
+  const domain = defined({
     domainName,
     createdDate: epochSeconds(ctx),
     endpointType,
     certificateArn,
     certificateName,
     securityPolicy: optionalString(body, 'securityPolicy') as DomainName['securityPolicy'],
-    mutualTlsAuthentication: isRecord(mtls) ? (defined({ ...mtls }) as DomainName['mutualTlsAuthentication']) : undefined,
+    mutualTlsAuthentication: isRecord(mtls)
+      ? (defined({ ...mtls }) as DomainName['mutualTlsAuthentication'])
+      : undefined,
     tags: isRecord(body['tags']) ? (body['tags'] as Record<string, string>) : undefined,
     settings: Object.keys(settings).length > 0 ? settings : undefined,
-  });
+  }) as DomainName;
   checkDomain(domain);
   await ctx.store.createDomainName(domain);
   return { status: 201, body: domainNameResource(domain) };
@@ -145,7 +154,7 @@ function patchDomain(domain: DomainName, op: PatchOperation): void {
     }
     case 'securityPolicy':
       if (!set) throw invalidPath(op);
-      domain.securityPolicy = requireValue(op) as DomainName['securityPolicy'];
+      domain.securityPolicy = requireValue(op) as NonNullable<DomainName['securityPolicy']>;
       return;
     case 'endpointConfiguration/types/0': {
       if (!set) throw invalidPath(op);
@@ -168,7 +177,7 @@ function patchDomain(domain: DomainName, op: PatchOperation): void {
       if (set) mtls[key] = requireValue(op);
       else delete mtls[key];
       if (Object.keys(mtls).length === 0) delete domain.mutualTlsAuthentication;
-      else domain.mutualTlsAuthentication = mtls as DomainName['mutualTlsAuthentication'];
+      else domain.mutualTlsAuthentication = mtls as NonNullable<DomainName['mutualTlsAuthentication']>;
       return;
     }
     case 'mutualTlsAuthentication':
@@ -252,7 +261,9 @@ async function checkTarget(ctx: AdminContext, restApiId: string, stage: string |
 async function findMapping(ctx: AdminContext, domainName: string, basePath: string): Promise<ApiMapping> {
   await readDomainName(ctx, domainName);
   const key = basePath === ROOT_BASE_PATH ? '' : basePath;
-  const found = (await ctx.store.listApiMappings(domainName)).find((mapping) => mapping.apiMappingKey === key);
+  const found = (await ctx.store.listApiMappings(domainName)).find(
+    (mapping) => mapping.apiMappingKey === key,
+  );
   if (!found) throw mappingNotFound();
   return found;
 }
@@ -265,13 +276,20 @@ async function createBasePathMapping(request: AdminRequest, ctx: AdminContext) {
   const apiMappingKey = mappingKeyOf(optionalString(body, 'basePath') ?? '');
   await readDomainName(ctx, domainName);
   const stage = await checkTarget(ctx, restApiId, optionalString(body, 'stage'));
-  const mapping: ApiMapping = { domainName, apiMappingId: newApiMappingId(), apiMappingKey, apiId: restApiId, stage };
+  const mapping: ApiMapping = {
+    domainName,
+    apiMappingId: newApiMappingId(),
+    apiMappingKey,
+    apiId: restApiId,
+    stage,
+  };
   await ctx.store.createApiMapping(mapping);
   return { status: 201, body: basePathMappingResource(mapping) };
 }
 
 async function updateBasePathMapping(request: AdminRequest, ctx: AdminContext) {
-  const { domain_name: domainName, base_path: basePath } = request.params as Record<string, string>;
+  const domainName = request.params['domain_name']!;
+  const basePath = request.params['base_path']!;
   const ops = patchOperations(request);
   const mapping = await serialised(`domain:${domainName}`, async () => {
     const mapping = { ...(await findMapping(ctx, domainName, basePath)) };
@@ -319,12 +337,14 @@ export function registerDomainNames(routes: AdminRoutes): void {
       return { status: 200, body: v1List(request, mappings.map(basePathMappingResource)) };
     })
     .add('GET', '/domainnames/:domain_name/basepathmappings/:base_path', async (request, ctx) => {
-      const { domain_name: domainName, base_path: basePath } = request.params as Record<string, string>;
+      const domainName = request.params['domain_name']!;
+      const basePath = request.params['base_path']!;
       return { status: 200, body: basePathMappingResource(await findMapping(ctx, domainName, basePath)) };
     })
     .add('PATCH', '/domainnames/:domain_name/basepathmappings/:base_path', updateBasePathMapping)
     .add('DELETE', '/domainnames/:domain_name/basepathmappings/:base_path', async (request, ctx) => {
-      const { domain_name: domainName, base_path: basePath } = request.params as Record<string, string>;
+      const domainName = request.params['domain_name']!;
+      const basePath = request.params['base_path']!;
       await serialised(`domain:${domainName}`, async () => {
         const mapping = await findMapping(ctx, domainName, basePath);
         await ctx.store.deleteApiMapping(domainName, mapping.apiMappingId);

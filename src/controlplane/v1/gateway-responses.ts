@@ -132,7 +132,8 @@ async function updateGatewayResponse(request: AdminRequest, ctx: AdminContext) {
 async function deleteGatewayResponse(request: AdminRequest, ctx: AdminContext) {
   const type = responseType(request);
   await updateRestApi(ctx, request.params['restapi_id']!, (api) => {
-    if (!api.gatewayResponses?.[type]) throw notFound('Invalid Gateway Response type specified: it has no custom response');
+    if (!api.gatewayResponses?.[type])
+      throw notFound('Invalid Gateway Response type specified: it has no custom response');
     const rest = { ...api.gatewayResponses };
     delete rest[type];
     if (Object.keys(rest).length === 0) delete api.gatewayResponses;
@@ -145,7 +146,13 @@ export function registerGatewayResponses(routes: AdminRoutes): void {
   routes
     .add('GET', '/restapis/:restapi_id/gatewayresponses', async (request, ctx) => {
       const api = await readRestApi(ctx, request.params['restapi_id']!);
-      return { status: 200, body: v1List(request, TYPES.map((type) => gatewayResponseResource(api, type))) };
+      return {
+        status: 200,
+        body: v1List(
+          request,
+          TYPES.map((type) => gatewayResponseResource(api, type)),
+        ),
+      };
     })
     .add('GET', '/restapis/:restapi_id/gatewayresponses/:response_type', async (request, ctx) => {
       const type = responseType(request);

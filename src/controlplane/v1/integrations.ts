@@ -79,7 +79,11 @@ function enumValue<T extends string>(value: unknown, allowed: readonly T[], name
 function stringMap(body: Record<string, unknown>, name: string): Record<string, string> | undefined {
   const value = body[name];
   if (value === undefined || value === null) return undefined;
-  if (typeof value !== 'object' || Array.isArray(value) || Object.values(value).some((v) => typeof v !== 'string')) {
+  if (
+    typeof value !== 'object' ||
+    Array.isArray(value) ||
+    Object.values(value).some((v) => typeof v !== 'string')
+  ) {
     throw badRequest(`${name} must be a map of strings`);
   }
   return value as Record<string, string>;
@@ -136,7 +140,8 @@ async function putIntegration(request: AdminRequest, ctx: AdminContext) {
       cacheNamespace: optionalString(body, 'cacheNamespace') ?? resource.id,
       cacheKeyParameters: ((cacheKeyParameters as unknown[] | undefined) ?? []).map(String),
       passthroughBehavior:
-        enumValue(body['passthroughBehavior'], PASSTHROUGH_BEHAVIORS, 'passthrough behavior') ?? 'WHEN_NO_MATCH',
+        enumValue(body['passthroughBehavior'], PASSTHROUGH_BEHAVIORS, 'passthrough behavior') ??
+        'WHEN_NO_MATCH',
     };
     const optional = {
       httpMethod: optionalString(body, 'httpMethod')?.toUpperCase(),
@@ -148,7 +153,9 @@ async function putIntegration(request: AdminRequest, ctx: AdminContext) {
       requestTemplates: stringMap(body, 'requestTemplates'),
       contentHandling: enumValue(body['contentHandling'], CONTENT_HANDLING, 'content handling strategy'),
       tlsConfig:
-        typeof tlsConfig === 'object' && tlsConfig !== null ? (tlsConfig as Record<string, unknown>) : undefined,
+        typeof tlsConfig === 'object' && tlsConfig !== null
+          ? (tlsConfig as Record<string, unknown>)
+          : undefined,
     };
     Object.assign(integration, defined(optional));
     checkIntegration(integration);
@@ -195,7 +202,8 @@ function patchIntegration(integration: Integration, op: PatchOperation): void {
     enumValue(integration.type, REST_INTEGRATION_TYPES, 'integration type');
     enumValue(integration.passthroughBehavior, PASSTHROUGH_BEHAVIORS, 'passthrough behavior');
     enumValue(integration.contentHandling, CONTENT_HANDLING, 'content handling strategy');
-    if (parts[0] === 'httpMethod' && integration.httpMethod) integration.httpMethod = integration.httpMethod.toUpperCase();
+    if (parts[0] === 'httpMethod' && integration.httpMethod)
+      integration.httpMethod = integration.httpMethod.toUpperCase();
     return;
   }
   throw invalidPath(op);
@@ -204,7 +212,10 @@ function patchIntegration(integration: Integration, op: PatchOperation): void {
 async function updateIntegration(request: AdminRequest, ctx: AdminContext) {
   const ops = patchOperations(request);
   const integration = await updateRestApi(ctx, request.params['restapi_id']!, (api) => {
-    const method = findMethod(findResource(api, request.params['resource_id']!), request.params['http_method']!);
+    const method = findMethod(
+      findResource(api, request.params['resource_id']!),
+      request.params['http_method']!,
+    );
     const integration = integrationOf(method);
     for (const op of ops) patchIntegration(integration, op);
     checkIntegration(integration);
@@ -226,7 +237,10 @@ async function putIntegrationResponse(request: AdminRequest, ctx: AdminContext) 
     }),
   } as IntegrationResponse;
   await updateRestApi(ctx, request.params['restapi_id']!, (api) => {
-    const method = findMethod(findResource(api, request.params['resource_id']!), request.params['http_method']!);
+    const method = findMethod(
+      findResource(api, request.params['resource_id']!),
+      request.params['http_method']!,
+    );
     const integration = integrationOf(method);
     integration.integrationResponses = { ...integration.integrationResponses, [statusCode]: response };
   });
@@ -247,7 +261,10 @@ function patchIntegrationResponse(response: IntegrationResponse, op: PatchOperat
 async function updateIntegrationResponse(request: AdminRequest, ctx: AdminContext) {
   const ops = patchOperations(request);
   const response = await updateRestApi(ctx, request.params['restapi_id']!, (api) => {
-    const method = findMethod(findResource(api, request.params['resource_id']!), request.params['http_method']!);
+    const method = findMethod(
+      findResource(api, request.params['resource_id']!),
+      request.params['http_method']!,
+    );
     const response = integrationOf(method).integrationResponses?.[request.params['status_code']!];
     if (!response) throw invalidStatusCode();
     for (const op of ops) patchIntegrationResponse(response, op);
@@ -263,13 +280,19 @@ export function registerIntegrations(routes: AdminRoutes): void {
     .add('PUT', integration, putIntegration)
     .add('GET', integration, async (request, ctx) => {
       const api = await readRestApi(ctx, request.params['restapi_id']!);
-      const method = findMethod(findResource(api, request.params['resource_id']!), request.params['http_method']!);
+      const method = findMethod(
+        findResource(api, request.params['resource_id']!),
+        request.params['http_method']!,
+      );
       return { status: 200, body: integrationShape(integrationOf(method)) };
     })
     .add('PATCH', integration, updateIntegration)
     .add('DELETE', integration, async (request, ctx) => {
       await updateRestApi(ctx, request.params['restapi_id']!, (api) => {
-        const method = findMethod(findResource(api, request.params['resource_id']!), request.params['http_method']!);
+        const method = findMethod(
+          findResource(api, request.params['resource_id']!),
+          request.params['http_method']!,
+        );
         integrationOf(method);
         delete method.methodIntegration;
       });
@@ -278,7 +301,10 @@ export function registerIntegrations(routes: AdminRoutes): void {
     .add('PUT', response, putIntegrationResponse)
     .add('GET', response, async (request, ctx) => {
       const api = await readRestApi(ctx, request.params['restapi_id']!);
-      const method = findMethod(findResource(api, request.params['resource_id']!), request.params['http_method']!);
+      const method = findMethod(
+        findResource(api, request.params['resource_id']!),
+        request.params['http_method']!,
+      );
       const found = integrationOf(method).integrationResponses?.[request.params['status_code']!];
       if (!found) throw invalidStatusCode();
       return { status: 200, body: integrationResponseShape(found) };
@@ -286,7 +312,10 @@ export function registerIntegrations(routes: AdminRoutes): void {
     .add('PATCH', response, updateIntegrationResponse)
     .add('DELETE', response, async (request, ctx) => {
       await updateRestApi(ctx, request.params['restapi_id']!, (api) => {
-        const method = findMethod(findResource(api, request.params['resource_id']!), request.params['http_method']!);
+        const method = findMethod(
+          findResource(api, request.params['resource_id']!),
+          request.params['http_method']!,
+        );
         const found = integrationOf(method);
         const code = request.params['status_code']!;
         if (!found.integrationResponses?.[code]) throw invalidStatusCode();

@@ -16,13 +16,7 @@ import {
   type PatchOperation,
 } from '../patch.js';
 import { integrationShape } from './integrations.js';
-import {
-  findMethod,
-  findResource,
-  httpMethodOf,
-  invalidStatusCode,
-  statusCodeOf,
-} from './rest-lookup.js';
+import { findMethod, findResource, httpMethodOf, invalidStatusCode, statusCodeOf } from './rest-lookup.js';
 
 export function methodResponseShape(response: MethodResponse): Record<string, unknown> {
   return defined({
@@ -56,7 +50,11 @@ export function methodShape(method: Method): Record<string, unknown> {
 function stringMap(body: Record<string, unknown>, name: string): Record<string, string> | undefined {
   const value = body[name];
   if (value === undefined || value === null) return undefined;
-  if (typeof value !== 'object' || Array.isArray(value) || Object.values(value).some((v) => typeof v !== 'string')) {
+  if (
+    typeof value !== 'object' ||
+    Array.isArray(value) ||
+    Object.values(value).some((v) => typeof v !== 'string')
+  ) {
     throw badRequest(`${name} must be a map of strings`);
   }
   return value as Record<string, string>;
@@ -65,7 +63,11 @@ function stringMap(body: Record<string, unknown>, name: string): Record<string, 
 function booleanMap(body: Record<string, unknown>, name: string): Record<string, boolean> | undefined {
   const value = body[name];
   if (value === undefined || value === null) return undefined;
-  if (typeof value !== 'object' || Array.isArray(value) || Object.values(value).some((v) => typeof v !== 'boolean')) {
+  if (
+    typeof value !== 'object' ||
+    Array.isArray(value) ||
+    Object.values(value).some((v) => typeof v !== 'boolean')
+  ) {
     throw badRequest(`${name} must be a map of booleans`);
   }
   return value as Record<string, boolean>;
@@ -80,7 +82,9 @@ function optionalString(body: Record<string, unknown>, name: string): string | u
 
 function authorizationTypeOf(value: string): Method['authorizationType'] {
   if (!(AUTHORIZATION_TYPES as readonly string[]).includes(value)) {
-    throw badRequest(`Invalid authorization type specified. Valid options are ${AUTHORIZATION_TYPES.join(',')}`);
+    throw badRequest(
+      `Invalid authorization type specified. Valid options are ${AUTHORIZATION_TYPES.join(',')}`,
+    );
   }
   return value as Method['authorizationType'];
 }
@@ -142,7 +146,8 @@ function patchMethod(method: Method, op: PatchOperation): void {
   if (parts[0] === 'requestParameters' && parts.length === 2) {
     const params = { ...method.requestParameters };
     if (op.op === 'remove') delete params[parts[1]!];
-    else if (op.op === 'add' || op.op === 'replace') params[parts[1]!] = op.value === undefined ? false : booleanValue(op);
+    else if (op.op === 'add' || op.op === 'replace')
+      params[parts[1]!] = op.value === undefined ? false : booleanValue(op);
     else throw invalidPath(op);
     method.requestParameters = params;
     return;
@@ -173,7 +178,10 @@ function patchMethod(method: Method, op: PatchOperation): void {
 async function updateMethod(request: AdminRequest, ctx: AdminContext) {
   const ops = patchOperations(request);
   const method = await updateRestApi(ctx, request.params['restapi_id']!, (api) => {
-    const method = findMethod(findResource(api, request.params['resource_id']!), request.params['http_method']!);
+    const method = findMethod(
+      findResource(api, request.params['resource_id']!),
+      request.params['http_method']!,
+    );
     for (const op of ops) patchMethod(method, op);
     // Without an authorizer type the method has no use for an authorizer id.
     if (method.authorizationType !== 'CUSTOM' && method.authorizationType !== 'COGNITO_USER_POOLS') {
@@ -188,13 +196,16 @@ async function updateMethod(request: AdminRequest, ctx: AdminContext) {
 async function putMethodResponse(request: AdminRequest, ctx: AdminContext) {
   const body = jsonBody(request);
   const statusCode = statusCodeOf(request.params['status_code']!);
-  const response: MethodResponse = defined({
+  const response = defined({
     statusCode,
     responseParameters: booleanMap(body, 'responseParameters'),
     responseModels: stringMap(body, 'responseModels'),
-  });
+  }) as MethodResponse;
   await updateRestApi(ctx, request.params['restapi_id']!, (api) => {
-    const method = findMethod(findResource(api, request.params['resource_id']!), request.params['http_method']!);
+    const method = findMethod(
+      findResource(api, request.params['resource_id']!),
+      request.params['http_method']!,
+    );
     method.methodResponses = { ...method.methodResponses, [statusCode]: response };
   });
   return { status: 201, body: methodResponseShape(response) };
@@ -205,7 +216,8 @@ function patchMethodResponse(response: MethodResponse, op: PatchOperation): void
   if (parts[0] === 'responseParameters' && parts.length === 2) {
     const params = { ...response.responseParameters };
     if (op.op === 'remove') delete params[parts[1]!];
-    else if (op.op === 'add' || op.op === 'replace') params[parts[1]!] = op.value === undefined ? false : booleanValue(op);
+    else if (op.op === 'add' || op.op === 'replace')
+      params[parts[1]!] = op.value === undefined ? false : booleanValue(op);
     else throw invalidPath(op);
     response.responseParameters = params;
     return;
@@ -217,7 +229,10 @@ function patchMethodResponse(response: MethodResponse, op: PatchOperation): void
 async function updateMethodResponse(request: AdminRequest, ctx: AdminContext) {
   const ops = patchOperations(request);
   const response = await updateRestApi(ctx, request.params['restapi_id']!, (api) => {
-    const method = findMethod(findResource(api, request.params['resource_id']!), request.params['http_method']!);
+    const method = findMethod(
+      findResource(api, request.params['resource_id']!),
+      request.params['http_method']!,
+    );
     const response = method.methodResponses?.[request.params['status_code']!];
     if (!response) throw invalidStatusCode();
     for (const op of ops) patchMethodResponse(response, op);
@@ -234,7 +249,10 @@ export function registerMethods(routes: AdminRoutes): void {
     .add('PUT', method, putMethod)
     .add('GET', method, async (request, ctx) => {
       const api = await readRestApi(ctx, request.params['restapi_id']!);
-      const found = findMethod(findResource(api, request.params['resource_id']!), request.params['http_method']!);
+      const found = findMethod(
+        findResource(api, request.params['resource_id']!),
+        request.params['http_method']!,
+      );
       return { status: 200, body: methodShape(found) };
     })
     .add('PATCH', method, updateMethod)
@@ -249,7 +267,10 @@ export function registerMethods(routes: AdminRoutes): void {
     .add('PUT', response, putMethodResponse)
     .add('GET', response, async (request, ctx) => {
       const api = await readRestApi(ctx, request.params['restapi_id']!);
-      const found = findMethod(findResource(api, request.params['resource_id']!), request.params['http_method']!);
+      const found = findMethod(
+        findResource(api, request.params['resource_id']!),
+        request.params['http_method']!,
+      );
       const methodResponse = found.methodResponses?.[request.params['status_code']!];
       if (!methodResponse) throw invalidStatusCode();
       return { status: 200, body: methodResponseShape(methodResponse) };
@@ -257,7 +278,10 @@ export function registerMethods(routes: AdminRoutes): void {
     .add('PATCH', response, updateMethodResponse)
     .add('DELETE', response, async (request, ctx) => {
       await updateRestApi(ctx, request.params['restapi_id']!, (api) => {
-        const found = findMethod(findResource(api, request.params['resource_id']!), request.params['http_method']!);
+        const found = findMethod(
+          findResource(api, request.params['resource_id']!),
+          request.params['http_method']!,
+        );
         const code = request.params['status_code']!;
         if (!found.methodResponses?.[code]) throw invalidStatusCode();
         delete found.methodResponses[code];

@@ -45,7 +45,8 @@ function checkSchema(schema: unknown): void {
   } catch {
     throw badRequest(INVALID_SCHEMA);
   }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw badRequest(INVALID_SCHEMA);
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
+    throw badRequest(INVALID_SCHEMA);
 }
 
 function optionalString(body: Record<string, unknown>, field: string): string | undefined {
@@ -96,7 +97,8 @@ async function updateModel(request: AdminRequest, ctx: AdminContext) {
 function useOf(method: Method, name: string): string | undefined {
   if (Object.values(method.requestModels ?? {}).includes(name)) return 'method request';
   for (const response of Object.values(method.methodResponses ?? {})) {
-    if (Object.values(response.responseModels ?? {}).includes(name)) return `method response ${response.statusCode}`;
+    if (Object.values(response.responseModels ?? {}).includes(name))
+      return `method response ${response.statusCode}`;
   }
   return undefined;
 }
@@ -113,7 +115,10 @@ async function deleteModel(request: AdminRequest, ctx: AdminContext) {
       }
     }
     const refersToIt = api.models?.find(
-      (other) => other !== model && typeof other['schema'] === 'string' && other['schema'].includes(`/models/${name}"`),
+      (other) =>
+        other !== model &&
+        typeof other['schema'] === 'string' &&
+        other['schema'].includes(`/models/${name}"`),
     );
     if (refersToIt !== undefined)
       throw conflict(`Cannot delete model '${name}', is referenced by model ${String(refersToIt['name'])}`);

@@ -17,7 +17,8 @@ export function requestValidatorResource(validator: RequestValidator): Record<st
     id: validator['id'],
     name: validator['name'],
     // Imported validators may carry AWS's documented "true" strings; answer booleans.
-    validateRequestBody: validator['validateRequestBody'] === true || validator['validateRequestBody'] === 'true',
+    validateRequestBody:
+      validator['validateRequestBody'] === true || validator['validateRequestBody'] === 'true',
     validateRequestParameters:
       validator['validateRequestParameters'] === true || validator['validateRequestParameters'] === 'true',
   });
@@ -41,7 +42,8 @@ function flag(body: Record<string, unknown>, field: string): boolean {
 async function createRequestValidator(request: AdminRequest, ctx: AdminContext) {
   const body = jsonBody(request);
   const name = body['name'];
-  if (name !== undefined && name !== null && typeof name !== 'string') throw badRequest('name must be a string');
+  if (name !== undefined && name !== null && typeof name !== 'string')
+    throw badRequest('name must be a string');
   const validator: RequestValidator = defined({
     id: newId(6),
     name: name ?? undefined,
@@ -56,7 +58,11 @@ async function createRequestValidator(request: AdminRequest, ctx: AdminContext) 
   return { status: 201, body: requestValidatorResource(validator) };
 }
 
-const SCALARS = { name: 'string', validateRequestBody: 'boolean', validateRequestParameters: 'boolean' } as const;
+const SCALARS = {
+  name: 'string',
+  validateRequestBody: 'boolean',
+  validateRequestParameters: 'boolean',
+} as const;
 
 async function updateRequestValidator(request: AdminRequest, ctx: AdminContext) {
   const ops = patchOperations(request);
@@ -76,7 +82,9 @@ async function deleteRequestValidator(request: AdminRequest, ctx: AdminContext) 
     for (const resource of api.resources) {
       for (const [verb, method] of Object.entries(resource.resourceMethods)) {
         if (method.requestValidatorId === id) {
-          throw conflict(`Cannot delete request validator ${id}: it is used by method ${verb} ${resource.path}`);
+          throw conflict(
+            `Cannot delete request validator ${id}: it is used by method ${verb} ${resource.path}`,
+          );
         }
       }
     }

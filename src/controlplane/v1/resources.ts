@@ -146,7 +146,13 @@ export function registerResources(routes: AdminRoutes): void {
     .add('GET', '/restapis/:restapi_id/resources', async (request, ctx) => {
       const api = await readRestApi(ctx, request.params['restapi_id']!);
       const embed = embedsMethods(request);
-      return { status: 200, body: v1List(request, api.resources.map((r) => resourceShape(r, embed))) };
+      return {
+        status: 200,
+        body: v1List(
+          request,
+          api.resources.map((r) => resourceShape(r, embed)),
+        ),
+      };
     })
     .add('GET', '/restapis/:restapi_id/resources/:resource_id', async (request, ctx) => {
       const api = await readRestApi(ctx, request.params['restapi_id']!);

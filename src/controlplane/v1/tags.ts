@@ -112,7 +112,8 @@ function tagsOf(body: Record<string, unknown>): Tags {
       throw badRequest(`Invalid tag key ${key}: it must be 1 to ${MAX_KEY_LENGTH} characters`);
     if (value.length > MAX_VALUE_LENGTH)
       throw badRequest(`Invalid value for tag ${key}: it must be at most ${MAX_VALUE_LENGTH} characters`);
-    if (key.toLowerCase().startsWith('aws:')) throw badRequest(`Invalid tag key ${key}: the aws: prefix is reserved`);
+    if (key.toLowerCase().startsWith('aws:'))
+      throw badRequest(`Invalid tag key ${key}: the aws: prefix is reserved`);
   }
   return tags as Tags;
 }

@@ -66,7 +66,8 @@ export function updateUsagePlan<T>(
 /** AWS's refusal of an API stage that does not exist (or is not a REST API's). */
 async function checkApiStage(ctx: AdminContext, apiStage: ApiStage, usagePlanId: string): Promise<void> {
   const api = await ctx.store.getApi(apiStage.apiId);
-  const stage = api?.protocolType === 'REST' ? await ctx.store.getStage(apiStage.apiId, apiStage.stage) : undefined;
+  const stage =
+    api?.protocolType === 'REST' ? await ctx.store.getStage(apiStage.apiId, apiStage.stage) : undefined;
   if (!stage) {
     throw badRequest(
       `Invalid API Stage {api: ${apiStage.apiId}, stage: ${apiStage.stage}} specified for usageplan ${usagePlanId}`,
@@ -82,8 +83,10 @@ function throttleOf(value: unknown, at: string): ThrottleSettings | undefined {
   if (value === undefined || value === null) return undefined;
   if (!isRecord(value)) throw badRequest(`${at} must be {rateLimit, burstLimit}`);
   const { rateLimit, burstLimit } = value;
-  if (rateLimit !== undefined && typeof rateLimit !== 'number') throw badRequest(`${at}.rateLimit must be a number`);
-  if (burstLimit !== undefined && typeof burstLimit !== 'number') throw badRequest(`${at}.burstLimit must be a number`);
+  if (rateLimit !== undefined && typeof rateLimit !== 'number')
+    throw badRequest(`${at}.rateLimit must be a number`);
+  if (burstLimit !== undefined && typeof burstLimit !== 'number')
+    throw badRequest(`${at}.burstLimit must be a number`);
   // AWS fills a limit left out with 0.
   return { rateLimit: rateLimit ?? 0, burstLimit: burstLimit ?? 0 };
 }
@@ -108,7 +111,8 @@ function apiStagesOf(value: unknown): ApiStage[] {
     const apiStage: ApiStage = { apiId: raw['apiId'], stage: raw['stage'] };
     const throttle = raw['throttle'];
     if (throttle !== undefined && throttle !== null) {
-      if (!isRecord(throttle)) throw badRequest(`apiStages[${index}].throttle must map /path/METHOD to limits`);
+      if (!isRecord(throttle))
+        throw badRequest(`apiStages[${index}].throttle must map /path/METHOD to limits`);
       apiStage.throttle = {};
       for (const [method, limits] of Object.entries(throttle))
         apiStage.throttle[method] = throttleOf(limits, `apiStages[${index}].throttle[${method}]`)!;
@@ -120,7 +124,8 @@ function apiStagesOf(value: unknown): ApiStage[] {
 async function createUsagePlan(request: AdminRequest, ctx: AdminContext) {
   const body = jsonBody(request);
   const name = body['name'];
-  if (typeof name !== 'string' || name === '') throw badRequest('Invalid usage plan name specified: it must not be empty');
+  if (typeof name !== 'string' || name === '')
+    throw badRequest('Invalid usage plan name specified: it must not be empty');
   const input: NewUsagePlanInput = { name, apiStages: apiStagesOf(body['apiStages']) };
   if (typeof body['description'] === 'string') input.description = body['description'];
   const throttle = throttleOf(body['throttle'], 'throttle');
@@ -239,7 +244,9 @@ async function updateUsagePlanOperation(request: AdminRequest, ctx: AdminContext
     for (const op of ops) await applyPlanPatch(ctx, plan, op);
     const period = plan.quota?.period as string | undefined;
     if (plan.quota && (period === undefined || !(QUOTA_PERIODS as readonly string[]).includes(period)))
-      throw badRequest(`Invalid quota period ${period ?? '(none)'}: it must be one of ${QUOTA_PERIODS.join(', ')}`);
+      throw badRequest(
+        `Invalid quota period ${period ?? '(none)'}: it must be one of ${QUOTA_PERIODS.join(', ')}`,
+      );
     return plan;
   });
   return { status: 200, body: usagePlanResource(plan) };
@@ -250,7 +257,9 @@ async function listUsagePlans(request: AdminRequest, ctx: AdminContext) {
   const keyId = request.query.get('keyId');
   if (keyId !== null) {
     const planIds = new Set(
-      (await ctx.store.listUsagePlanKeys()).filter((link) => link.keyId === keyId).map((link) => link.usagePlanId),
+      (await ctx.store.listUsagePlanKeys())
+        .filter((link) => link.keyId === keyId)
+        .map((link) => link.usagePlanId),
     );
     plans = plans.filter((plan) => planIds.has(plan.id));
   }
@@ -262,7 +271,8 @@ async function createUsagePlanKey(request: AdminRequest, ctx: AdminContext) {
   const body = jsonBody(request);
   const { keyId, keyType } = body;
   if (typeof keyId !== 'string' || keyId === '') throw badRequest('keyId must name an API key');
-  if (keyType !== 'API_KEY') throw badRequest(`Invalid key type ${String(keyType)}: the only key type is API_KEY`);
+  if (keyType !== 'API_KEY')
+    throw badRequest(`Invalid key type ${String(keyType)}: the only key type is API_KEY`);
   await readUsagePlan(ctx, usagePlanId);
   const key = await readApiKey(ctx, keyId);
   await ctx.store.addUsagePlanKey(usagePlanId, keyId);
@@ -288,7 +298,12 @@ async function getUsage(request: AdminRequest, ctx: AdminContext) {
   const report = await ctx.dataPlane.getUsage({ usagePlanId, keyId, startDate, endDate });
   return {
     status: 200,
-    body: { usagePlanId: report.usagePlanId, startDate: report.startDate, endDate: report.endDate, values: report.items },
+    body: {
+      usagePlanId: report.usagePlanId,
+      startDate: report.startDate,
+      endDate: report.endDate,
+      values: report.items,
+    },
   };
 }
 
@@ -320,13 +335,15 @@ export function registerUsagePlans(routes: AdminRoutes): void {
       return { status: 200, body: v1List(request, keys.map(usagePlanKeyResource)) };
     })
     .add('GET', '/usageplans/:usageplan_id/keys/:key_id', async (request, ctx) => {
-      const { usageplan_id: usagePlanId, key_id: keyId } = request.params as Record<string, string>;
+      const usagePlanId = request.params['usageplan_id']!;
+      const keyId = request.params['key_id']!;
       await readUsagePlan(ctx, usagePlanId);
       if (!(await usagePlanKeyIds(ctx, usagePlanId)).includes(keyId)) throw apiKeyNotFound();
       return { status: 200, body: usagePlanKeyResource(await readApiKey(ctx, keyId)) };
     })
     .add('DELETE', '/usageplans/:usageplan_id/keys/:key_id', async (request, ctx) => {
-      const { usageplan_id: usagePlanId, key_id: keyId } = request.params as Record<string, string>;
+      const usagePlanId = request.params['usageplan_id']!;
+      const keyId = request.params['key_id']!;
       await readUsagePlan(ctx, usagePlanId);
       if (!(await usagePlanKeyIds(ctx, usagePlanId)).includes(keyId)) throw apiKeyNotFound();
       await ctx.store.removeUsagePlanKey(usagePlanId, keyId);

@@ -97,7 +97,8 @@ async function createApi(request: AdminRequest, ctx: AdminContext) {
       'Gatehouse does not support creating WebSocket APIs through the management API; create an HTTP API',
     );
   }
-  if (protocolType !== 'HTTP') throw badRequest(`Invalid protocolType ${protocolType}: it must be HTTP or WEBSOCKET`);
+  if (protocolType !== 'HTTP')
+    throw badRequest(`Invalid protocolType ${protocolType}: it must be HTTP or WEBSOCKET`);
   checkIpAddressType(body);
   const api: HttpApi = {
     protocolType: 'HTTP',
@@ -158,7 +159,13 @@ export function registerApis(routes: AdminRoutes): void {
     .add('POST', '/v2/apis', createApi)
     .add('GET', '/v2/apis', async (request, ctx) => {
       const apis = (await ctx.store.listApis()).filter((api): api is HttpApi => api.protocolType === 'HTTP');
-      return { status: 200, body: v2List(request, apis.map((api) => apiResource(ctx, api))) };
+      return {
+        status: 200,
+        body: v2List(
+          request,
+          apis.map((api) => apiResource(ctx, api)),
+        ),
+      };
     })
     .add('GET', '/v2/apis/:apiId', async (request, ctx) => ({
       status: 200,

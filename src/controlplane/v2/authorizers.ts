@@ -87,10 +87,15 @@ function checkAuthorizer(api: HttpApi, authorizer: Authorizer): void {
   const sources = (authorizer['identitySource'] as string[] | undefined) ?? [];
   if (authorizer['authorizerType'] === 'JWT') {
     const jwt = authorizer['jwtConfiguration'] as Record<string, unknown> | undefined;
-    if (typeof jwt?.['issuer'] !== 'string') throw badRequest('jwtConfiguration.issuer is required for a JWT authorizer');
-    if (sources.length !== 1) throw badRequest('A JWT authorizer takes exactly one identitySource, e.g. $request.header.Authorization');
+    if (typeof jwt?.['issuer'] !== 'string')
+      throw badRequest('jwtConfiguration.issuer is required for a JWT authorizer');
+    if (sources.length !== 1)
+      throw badRequest(
+        'A JWT authorizer takes exactly one identitySource, e.g. $request.header.Authorization',
+      );
   } else {
-    if (typeof authorizer['authorizerUri'] !== 'string') throw badRequest('authorizerUri is required for a REQUEST authorizer');
+    if (typeof authorizer['authorizerUri'] !== 'string')
+      throw badRequest('authorizerUri is required for a REQUEST authorizer');
     const version = authorizer['authorizerPayloadFormatVersion'];
     if (version !== '1.0' && version !== '2.0') {
       throw badRequest('authorizerPayloadFormatVersion is required for a REQUEST authorizer: 1.0 or 2.0');
@@ -100,7 +105,9 @@ function checkAuthorizer(api: HttpApi, authorizer: Authorizer): void {
     }
     const ttl = authorizer['authorizerResultTtlInSeconds'];
     if (typeof ttl === 'number' && ttl > 0 && sources.length === 0) {
-      throw badRequest('Caching authorizer results (authorizerResultTtlInSeconds > 0) needs at least one identitySource');
+      throw badRequest(
+        'Caching authorizer results (authorizerResultTtlInSeconds > 0) needs at least one identitySource',
+      );
     }
   }
   try {
@@ -134,7 +141,9 @@ async function updateAuthorizer(request: AdminRequest, ctx: AdminContext) {
     checkAuthorizer(api, authorizer);
     const usedBy = api.routes.filter((route) => route.authorizerId === authorizer['authorizerId']);
     if (before !== authorizer['authorizerType'] && usedBy.length > 0) {
-      throw conflict(`Authorizer ${String(authorizer['authorizerId'])} is used by routes; its type cannot change`);
+      throw conflict(
+        `Authorizer ${String(authorizer['authorizerId'])} is used by routes; its type cannot change`,
+      );
     }
     return authorizer;
   });

@@ -6,10 +6,11 @@ import type { HttpApi } from '../../model/http-api.js';
 import type { AdminContext } from '../admin-context.js';
 import { badRequest } from '../admin-errors.js';
 import { serialised, updateHttpApi } from '../api-updates.js';
-import { deploy, DeploymentRefused } from '../deployments.js';
+import { deploy, DeploymentRefused, INVALID_DEPLOYMENT, type DeployRequest } from '../deployments.js';
 
 /** The description AWS gives the deployments it makes for autoDeploy stages. */
-export const AUTO_DEPLOYMENT_DESCRIPTION = 'Automatic deployment triggered by changes to the Api configuration';
+export const AUTO_DEPLOYMENT_DESCRIPTION =
+  'Automatic deployment triggered by changes to the Api configuration';
 
 /** Freezes the API as it is now and points the stage at it; a refused deployment is a BadRequestException. */
 export async function deployToStage(
@@ -18,19 +19,18 @@ export async function deployToStage(
   stageName: string,
   description?: string,
 ): Promise<{ deployment: Deployment; stage: Stage }> {
+  const request: DeployRequest & { stageName: string } = { apiId, stageName };
+  if (description !== undefined) request.description = description;
+  if (ctx.checkDeployment) request.check = ctx.checkDeployment;
   try {
-    return await deploy(
-      ctx.store,
-      {
-        apiId,
-        stageName,
-        ...(description !== undefined && { description }),
-        ...(ctx.checkDeployment && { check: ctx.checkDeployment }),
-      },
-      ctx.now(),
-    );
+    return await deploy(ctx.store, request, ctx.now());
   } catch (error) {
-    if (error instanceof DeploymentRefused) throw badRequest(`Unable to deploy API: ${error.message}`);
+    if (error instanceof DeploymentRefused) {
+      const message = error.message.startsWith(INVALID_DEPLOYMENT)
+        ? error.message
+        : `${INVALID_DEPLOYMENT}${error.message}`;
+      throw badRequest(message);
+    }
     throw error;
   }
 }
@@ -41,7 +41,8 @@ export function autoDeploy(ctx: AdminContext, apiId: string): Promise<void> {
   return serialised(`api:${apiId}`, async () => {
     const stages = await ctx.store.listStages(apiId);
     for (const stage of stages) {
-      if (stage.autoDeploy === true) await deployToStage(ctx, apiId, stage.stageName, AUTO_DEPLOYMENT_DESCRIPTION);
+      if (stage.autoDeploy === true)
+        await deployToStage(ctx, apiId, stage.stageName, AUTO_DEPLOYMENT_DESCRIPTION);
     }
   });
 }

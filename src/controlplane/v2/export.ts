@@ -30,7 +30,8 @@ async function exportedApi(ctx: AdminContext, apiId: string, stageName: string |
     throw badRequest(`Stage ${stageName} has no deployment to export`);
   }
   const deployment = await ctx.store.getDeployment(apiId, stage.deploymentId);
-  if (deployment?.api.protocolType !== 'HTTP') throw badRequest(`Stage ${stageName} has no deployment to export`);
+  if (deployment?.api.protocolType !== 'HTTP')
+    throw badRequest(`Stage ${stageName} has no deployment to export`);
   return deployment.api;
 }
 

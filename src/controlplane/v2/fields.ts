@@ -39,7 +39,8 @@ export function optionalInteger(body: Body, name: string, min: number, max: numb
 export function optionalObject(body: Body, name: string): Record<string, unknown> | undefined {
   const value = body[name];
   if (isAbsent(value)) return undefined;
-  if (typeof value !== 'object' || Array.isArray(value)) throw badRequest(`Invalid ${name}: it must be an object`);
+  if (typeof value !== 'object' || Array.isArray(value))
+    throw badRequest(`Invalid ${name}: it must be an object`);
   return value as Record<string, unknown>;
 }
 
@@ -62,7 +63,11 @@ export function optionalStringList(body: Body, name: string): string[] | undefin
 }
 
 /** Sets `target[name]` to `value`, or leaves it alone when the request did not send the field. */
-export function assign<T extends object, K extends keyof T>(target: T, name: K, value: T[K] | undefined): void {
+export function assign<T extends object, K extends keyof T>(
+  target: T,
+  name: K,
+  value: T[K] | undefined,
+): void {
   if (value !== undefined) target[name] = value;
 }
 

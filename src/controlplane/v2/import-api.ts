@@ -50,7 +50,11 @@ async function reimportApi(request: AdminRequest, ctx: AdminContext) {
   const api = await changeHttpApi(ctx, request.params['apiId']!, (current) => {
     // The document replaces the definition; the API keeps its identity and, unless the
     // document names its own, its tags.
-    const kept = { apiId: current.apiId, createdDate: current.createdDate, tags: incoming.tags ?? current.tags };
+    const kept = {
+      apiId: current.apiId,
+      createdDate: current.createdDate,
+      tags: incoming.tags ?? current.tags,
+    };
     for (const key of Object.keys(current)) delete (current as Record<string, unknown>)[key];
     Object.assign(current, incoming, defined(kept));
     return current;

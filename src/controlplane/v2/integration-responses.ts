@@ -29,7 +29,9 @@ function integrationResponseResource(response: IntegrationResponse): Record<stri
 }
 
 function findResponse(integration: HttpIntegration, id: string): IntegrationResponse {
-  const found = integration.integrationResponses?.find((response) => response['integrationResponseId'] === id);
+  const found = integration.integrationResponses?.find(
+    (response) => response['integrationResponseId'] === id,
+  );
   if (!found) throw invalidIntegrationResponseId(id);
   return found;
 }
@@ -39,7 +41,9 @@ function applyFields(response: IntegrationResponse, body: Body): void {
   if (key !== undefined) response['integrationResponseKey'] = key;
   const strategy = optionalString(body, 'contentHandlingStrategy');
   if (strategy !== undefined && !CONTENT_HANDLING.includes(strategy)) {
-    throw badRequest(`Invalid contentHandlingStrategy ${strategy}: it must be ${CONTENT_HANDLING.join(' or ')}`);
+    throw badRequest(
+      `Invalid contentHandlingStrategy ${strategy}: it must be ${CONTENT_HANDLING.join(' or ')}`,
+    );
   }
   const fields = {
     contentHandlingStrategy: strategy,
@@ -94,7 +98,9 @@ export function registerIntegrationResponses(routes: AdminRoutes): void {
       await changeHttpApi(ctx, request.params['apiId']!, (api) => {
         const integration = findIntegration(api, request.params['integrationId']!);
         const response = findResponse(integration, request.params['integrationResponseId']!);
-        integration.integrationResponses = integration.integrationResponses!.filter((other) => other !== response);
+        integration.integrationResponses = integration.integrationResponses!.filter(
+          (other) => other !== response,
+        );
         if (integration.integrationResponses.length === 0) delete integration.integrationResponses;
       });
       return { status: 204 };

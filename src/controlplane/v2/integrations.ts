@@ -86,7 +86,11 @@ function applyIntegrationFields(integration: HttpIntegration, body: Body): void 
   }
   assign(integration, 'connectionType', connectionType);
   const payloadFormatVersion = optionalString(body, 'payloadFormatVersion');
-  if (payloadFormatVersion !== undefined && payloadFormatVersion !== '1.0' && payloadFormatVersion !== '2.0') {
+  if (
+    payloadFormatVersion !== undefined &&
+    payloadFormatVersion !== '1.0' &&
+    payloadFormatVersion !== '2.0'
+  ) {
     throw badRequest(`Invalid payloadFormatVersion ${payloadFormatVersion}: it must be 1.0 or 2.0`);
   }
   assign(integration, 'payloadFormatVersion', payloadFormatVersion);
@@ -95,7 +99,11 @@ function applyIntegrationFields(integration: HttpIntegration, body: Body): void 
   assign(integration, 'integrationSubtype', optionalString(body, 'integrationSubtype'));
   assign(integration, 'credentialsArn', optionalString(body, 'credentialsArn'));
   assign(integration, 'description', optionalString(body, 'description'));
-  assign(integration, 'timeoutInMillis', optionalInteger(body, 'timeoutInMillis', MIN_TIMEOUT_MS, MAX_TIMEOUT_MS));
+  assign(
+    integration,
+    'timeoutInMillis',
+    optionalInteger(body, 'timeoutInMillis', MIN_TIMEOUT_MS, MAX_TIMEOUT_MS),
+  );
   assign(integration, 'requestParameters', optionalStringMap(body, 'requestParameters'));
   assign(integration, 'requestTemplates', optionalStringMap(body, 'requestTemplates'));
   assign(integration, 'responseParameters', responseParametersOf(body));
@@ -159,7 +167,10 @@ export function registerIntegrations(routes: AdminRoutes): void {
     })
     .add('GET', '/v2/apis/:apiId/integrations/:integrationId', async (request, ctx) => {
       const api = await readHttpApi(ctx, request.params['apiId']!);
-      return { status: 200, body: integrationResource(findIntegration(api, request.params['integrationId']!)) };
+      return {
+        status: 200,
+        body: integrationResource(findIntegration(api, request.params['integrationId']!)),
+      };
     })
     .add('PATCH', '/v2/apis/:apiId/integrations/:integrationId', updateIntegration)
     .add('DELETE', '/v2/apis/:apiId/integrations/:integrationId', async (request, ctx) => {

@@ -2,7 +2,12 @@
 // HTTP URL → HTTP_PROXY, a Lambda function ARN → AWS_PROXY with payload 2.0), a route to it
 // (`routeKey`, default `$default`) and a `$default` stage with autoDeploy, already deployed.
 import { DEFAULT_STAGE } from '../../model/api.js';
-import { DEFAULT_HTTP_API_TIMEOUT_MS, ROUTE_KEY_PATTERN, type HttpApi, type HttpIntegration } from '../../model/http-api.js';
+import {
+  DEFAULT_HTTP_API_TIMEOUT_MS,
+  ROUTE_KEY_PATTERN,
+  type HttpApi,
+  type HttpIntegration,
+} from '../../model/http-api.js';
 import { newIntegrationId, newRouteId } from '../../model/ids.js';
 import type { AdminContext } from '../admin-context.js';
 import { epochSeconds } from '../admin-context.js';

@@ -66,7 +66,10 @@ export function registerRouteResponses(routes: AdminRoutes): void {
     .add('GET', `${BASE}/:routeResponseId`, async (request, ctx) => {
       const api = await readHttpApi(ctx, request.params['apiId']!);
       const route = findRoute(api, request.params['routeId']!);
-      return { status: 200, body: routeResponseResource(findResponse(route, request.params['routeResponseId']!)) };
+      return {
+        status: 200,
+        body: routeResponseResource(findResponse(route, request.params['routeResponseId']!)),
+      };
     })
     .add('PATCH', `${BASE}/:routeResponseId`, async (request, ctx) => {
       const body = jsonBody(request);

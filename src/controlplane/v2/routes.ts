@@ -73,7 +73,9 @@ function applyRouteFields(api: HttpApi, route: Route, body: Body): void {
   const authorizationType = optionalString(body, 'authorizationType');
   if (authorizationType !== undefined) {
     if (!(AUTHORIZATION_TYPES as readonly string[]).includes(authorizationType)) {
-      throw badRequest(`Invalid authorizationType ${authorizationType}: it must be one of ${AUTHORIZATION_TYPES.join(', ')}`);
+      throw badRequest(
+        `Invalid authorizationType ${authorizationType}: it must be one of ${AUTHORIZATION_TYPES.join(', ')}`,
+      );
     }
     route.authorizationType = authorizationType as Route['authorizationType'];
   }
@@ -117,7 +119,12 @@ async function createRoute(request: AdminRequest, ctx: AdminContext) {
     if (api.routes.some((other) => other.routeKey === routeKey)) {
       throw conflict(`Route with key ${routeKey} already exists for this API`);
     }
-    const route: Route = { routeId: newRouteId(), routeKey, authorizationType: 'NONE', apiKeyRequired: false };
+    const route: Route = {
+      routeId: newRouteId(),
+      routeKey,
+      authorizationType: 'NONE',
+      apiKeyRequired: false,
+    };
     applyRouteFields(api, route, body);
     api.routes.push(route);
     return route;
@@ -154,15 +161,19 @@ export function registerRoutes(routes: AdminRoutes): void {
       });
       return { status: 204 };
     })
-    .add('DELETE', '/v2/apis/:apiId/routes/:routeId/requestparameters/:requestParameterKey', async (request, ctx) => {
-      await changeHttpApi(ctx, request.params['apiId']!, (api) => {
-        const route = findRoute(api, request.params['routeId']!);
-        const key = request.params['requestParameterKey']!;
-        if (route.requestParameters?.[key] === undefined) {
-          throw badRequest(`Invalid request parameter key ${key}: the route has no such request parameter`);
-        }
-        delete route.requestParameters[key];
-      });
-      return { status: 204 };
-    });
+    .add(
+      'DELETE',
+      '/v2/apis/:apiId/routes/:routeId/requestparameters/:requestParameterKey',
+      async (request, ctx) => {
+        await changeHttpApi(ctx, request.params['apiId']!, (api) => {
+          const route = findRoute(api, request.params['routeId']!);
+          const key = request.params['requestParameterKey']!;
+          if (route.requestParameters?.[key] === undefined) {
+            throw badRequest(`Invalid request parameter key ${key}: the route has no such request parameter`);
+          }
+          delete route.requestParameters[key];
+        });
+        return { status: 204 };
+      },
+    );
 }

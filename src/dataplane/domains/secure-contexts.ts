@@ -25,16 +25,22 @@ export interface SecureContextOptions {
 export class SecureContexts {
   private table: DomainTable | undefined;
   private readonly byDomain = new Map<string, Promise<SecureContext>>();
-  private defaultContext: Promise<SecureContext | undefined> | undefined;
 
   constructor(private readonly options: SecureContextOptions) {}
 
-  /** The certificate for hosts that are no custom domain; undefined when none is configured. */
-  forDefault(): Promise<SecureContext | undefined> {
+  /**
+   * The PEM text of the certificate for hosts that are no custom domain (and clients that send
+   * no server name); undefined when none is configured or it cannot be read (logged).
+   */
+  async defaultPem(): Promise<{ cert: string; key: string } | undefined> {
     const name = this.options.defaultCertificate;
-    return (this.defaultContext ??= name
-      ? this.build(`defaultCertificate ${name}`, name, undefined).catch(() => undefined)
-      : Promise.resolve(undefined));
+    if (name === undefined) return undefined;
+    try {
+      return await this.readCertificate(name);
+    } catch (error) {
+      this.options.log(`TLS: defaultCertificate ${name} cannot be used`, { reason: reasonOf(error) });
+      return undefined;
+    }
   }
 
   /** The context of a domain of `table`; rejects (after logging why) when it cannot be built. */
@@ -42,7 +48,6 @@ export class SecureContexts {
     if (table !== this.table) {
       this.table = table;
       this.byDomain.clear();
-      this.defaultContext = undefined;
     }
     let context = this.byDomain.get(domain.domainName);
     if (!context) {
@@ -63,21 +68,31 @@ export class SecureContexts {
     try {
       if (name === undefined)
         throw new Error('no certificate: set certificateName or certificateArn, or defaultCertificate');
-      const files = this.options.certificates[name];
-      if (!files) throw new Error(`certificate "${name}" is not in the configuration file's certificates`);
-      const [cert, key, ca] = await Promise.all([
-        readPem(files.certificate, 'certificate'),
-        readPem(files.privateKey, 'privateKey'),
+      const [pem, ca] = await Promise.all([
+        this.readCertificate(name),
         truststoreUri === undefined ? undefined : readPem(truststorePath(truststoreUri), 'truststoreUri'),
       ]);
-      return createSecureContext({ cert, key, ...(ca !== undefined && { ca }) });
+      return createSecureContext({ ...pem, ...(ca !== undefined && { ca }) });
     } catch (error) {
-      this.options.log(`TLS: ${owner} cannot be served over HTTPS`, {
-        reason: error instanceof Error ? error.message : String(error),
-      });
+      this.options.log(`TLS: ${owner} cannot be served over HTTPS`, { reason: reasonOf(error) });
       throw error;
     }
   }
+
+  private async readCertificate(name: string): Promise<{ cert: string; key: string }> {
+    if (!Object.hasOwn(this.options.certificates, name))
+      throw new Error(`certificate "${name}" is not in the configuration file's certificates`);
+    const files = this.options.certificates[name]!;
+    const [cert, key] = await Promise.all([
+      readPem(files.certificate, 'certificate'),
+      readPem(files.privateKey, 'privateKey'),
+    ]);
+    return { cert, key };
+  }
+}
+
+function reasonOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }
 
 /** The truststore as AWS names it (`s3://…`) cannot be reached; a path or `file://` URI can. */

@@ -34,14 +34,15 @@ export interface TlsListener {
 
 export async function createTlsListener(options: TlsListenerOptions): Promise<TlsListener> {
   const contexts = new SecureContexts(options);
-  const defaultContext = await contexts.forDefault();
+  const defaultPem = await contexts.defaultPem();
   const registry = options.registry;
 
   const SNICallback = (servername: string, cb: (error: Error | null, context?: SecureContext) => void) => {
     const table = registry.domains();
     const domain = table.find(hostnameOf(servername));
     if (!domain) {
-      cb(null, defaultContext);
+      // The server's own context: the default certificate, when there is one.
+      cb(null);
       return;
     }
     contexts.forDomain(table, domain).then(
@@ -53,7 +54,7 @@ export async function createTlsListener(options: TlsListenerOptions): Promise<Tl
     ...gatewayServerOptions(options),
     SNICallback,
     handshakeTimeout: options.headersTimeoutMs ?? 10_000,
-    ...(defaultContext && { secureContext: defaultContext }),
+    ...defaultPem,
   };
   const handler = gatewayRequestListener(options);
   const plain = createHttpsServer(serverOptions, handler);

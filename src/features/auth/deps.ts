@@ -2,6 +2,7 @@
 // cache, the stage's identity, and what has already been compiled for the stage (an authorizer
 // used by many methods is compiled once, so its cache entries, key set and verified tokens are
 // shared by all of them).
+import { GatewayError } from '../../dataplane/gateway-responses.js';
 import type { RequestContext } from '../../dataplane/context.js';
 import type { FunctionRuntime } from '../../functions/runtime.js';
 import type { AuthorizerCache } from './authorizer-cache.js';
@@ -55,6 +56,9 @@ export function memoized<T>(deps: AuthDeps, key: string, compile: () => T): T {
  * with the request's own verb and path (the root is `/GET/`), and the same ARN with the account
  * masked to its last four digits, as AWS writes it in resource policy refusals.
  */
+/** AWS authorizes method ARNs of up to 1600 bytes and answers 414 for longer ones. */
+export const MAX_METHOD_ARN_BYTES = 1600;
+
 export interface StageArns {
   of(ctx: RequestContext): string;
   masked(arn: string): string;
@@ -65,7 +69,17 @@ export function stageArns(deps: AuthDeps): StageArns {
   const prefix = `arn:aws:execute-api:${deps.region}:${deps.accountId}${tail}`;
   const maskedPrefix = `arn:aws:execute-api:${deps.region}:********${deps.accountId.slice(-4)}${tail}`;
   return {
-    of: (ctx) => `${prefix}${ctx.method}/${ctx.path.slice(1)}`,
+    of: (ctx) => {
+      const arn = `${prefix}${ctx.method}/${ctx.path.slice(1)}`;
+      // Only a path with many multi-byte characters needs the byte count.
+      if (
+        arn.length > MAX_METHOD_ARN_BYTES ||
+        (arn.length * 3 > MAX_METHOD_ARN_BYTES && Buffer.byteLength(arn) > MAX_METHOD_ARN_BYTES)
+      ) {
+        throw new GatewayError('REQUEST_TOO_LARGE', 'Request-URI Too Long', undefined, 414);
+      }
+      return arn;
+    },
     masked: (arn) => (arn.startsWith(prefix) ? maskedPrefix + arn.slice(prefix.length) : arn),
   };
 }

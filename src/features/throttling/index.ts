@@ -12,3 +12,4 @@ export { AWS_ACCOUNT_LIMITS, httpRouteLimits, restMethodLimits } from './limits.
 export { quotaPeriod, dayOfDate, type Period } from './quota-period.js';
 export { buildUsagePlanIndex, PlanBinding, UsagePlanIndex, UsagePlanState } from './usage-plan-index.js';
 export { getUsage, MAX_USAGE_DAYS, UsageRequestError, type Usage } from './usage.js';
+export { throttlingSettingsOf } from './settings.js';

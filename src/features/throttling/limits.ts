@@ -23,11 +23,15 @@ function merge(levels: (Limits | undefined)[], account: ThrottleSettings): Throt
   return { rateLimit: rateLimit ?? account.rateLimit, burstLimit: burstLimit ?? account.burstLimit };
 }
 
-/** methodSettings keys as AWS writes them (`pets/GET`), or with the path's slashes escaped (`~1pets/GET`). */
+/**
+ * methodSettings keys as AWS writes them (`pets/GET`, the root `/GET`), or as patch paths escape
+ * them (`~1pets/GET`, the root `~1/GET`).
+ */
 function normalizedMethodSettings(stage: Stage): Map<string, MethodSetting> {
   const settings = new Map<string, MethodSetting>();
   for (const [key, value] of Object.entries(stage.methodSettings ?? {})) {
-    settings.set(key.replaceAll('~1', '/').replace(/^\//, ''), value);
+    // `~1pets/GET` is `/pets/GET` escaped: the path with its leading slash, which the plain form drops.
+    settings.set(key.startsWith('~1') ? key.replaceAll('~1', '/').slice(1) : key, value);
   }
   return settings;
 }

@@ -1,5 +1,6 @@
-// compileTemplate: parse once at deploy time; each render only walks the tree.
+// compileTemplate: parse and compile to closures once at deploy time; each render only runs them.
 import { programFacts } from './analysis.js';
+import { compileProgram } from './closures.js';
 import { TemplateError } from './errors.js';
 import { JsonPathCache } from './input-host.js';
 import { renderProgram } from './interpreter.js';
@@ -17,8 +18,10 @@ export interface CompiledTemplate {
 export function compileTemplate(source: string, limits?: Partial<TemplateLimits>): CompiledTemplate {
   const resolved = resolveLimits(limits);
   let program;
+  let compiled;
   try {
     program = parseTemplate(source);
+    compiled = compileProgram(program);
   } catch (error) {
     throw asTemplateError(error);
   }
@@ -26,7 +29,7 @@ export function compileTemplate(source: string, limits?: Partial<TemplateLimits>
   return {
     render(input: TemplateInput): RenderResult {
       try {
-        return renderProgram(program, input, resolved, caches);
+        return renderProgram(compiled, input, resolved, caches);
       } catch (error) {
         throw asTemplateError(error);
       }

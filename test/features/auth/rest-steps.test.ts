@@ -223,6 +223,17 @@ describe('TOKEN authorizers', () => {
     expect(functions.callsOf('token-auth')).toHaveLength(2);
   });
 
+  it('answers 414 without invoking the function when the method ARN passes 1600 bytes', async () => {
+    await tokenStage();
+    // The ARN prefix plus `/GET/pets/` is 55 bytes; each é is two bytes once decoded.
+    const longId = encodeURIComponent('é'.repeat(800));
+    const reply = await answer(`/pets/${longId}`, bearer('allow'));
+    expect(reply.status).toBe(414);
+    expect(reply.body).toEqual({ message: 'Request-URI Too Long' });
+    expect(functions.calls).toHaveLength(0);
+    expect((await answer(`/pets/${'a'.repeat(1500)}`, bearer('allow'))).status).toBe(200);
+  });
+
   it('answers 401 without invoking the function when the token header is missing or empty', async () => {
     await tokenStage();
     expect(await answer('/pets/42')).toEqual(UNAUTHORIZED);

@@ -311,7 +311,7 @@ describe('stage cache on a gateway node', () => {
   it('follows the stage setting, keeps entries across a redeploy, and flushes through the node', async () => {
     const api = restApi({ 'GET /pets/{id}': httpProxy(`${upstream.origin}/pets`) });
     await store.createApi(api);
-    const { stage } = await deploy(store, { apiId: api.id, stageName: 'live' });
+    await deploy(store, { apiId: api.id, stageName: 'live' });
     await node.loader.reload();
     const url = `${node.url}/_aws/execute-api/${api.id}/live/pets/1`;
     const get = async () => (await request(url)).body.text();
@@ -319,6 +319,7 @@ describe('stage cache on a gateway node', () => {
     expect(await get()).toBe('{"n":1}');
     expect(await get()).toBe('{"n":2}'); // the stage cache is off
 
+    const stage = (await store.getStage(api.id, 'live'))!;
     await store.putStage({ ...stage, cacheClusterEnabled: true, lastUpdatedDate: stage.lastUpdatedDate + 1 });
     await node.loader.reload();
     expect(await get()).toBe('{"n":3}');
