@@ -29,7 +29,7 @@ export interface GatewayNodeOptions {
   drainTimeoutMs?: number;
   /** Where stage response caches keep their entries (default: memory); closed by stop(). */
   cacheStore?: ResponseCacheStore;
-  /** Throttling and quotas: where their state lives (memory unless a Redis URL) and the account-level limits. */
+  /** Throttling and quotas: where their state lives (memory unless a Redis URL), the account-level limits. */
   throttling?: ThrottlingSettings;
   /** An HTTPS listener for the same data plane (custom domains, SNI, mutual TLS); omitted, none. */
   tls?: Pick<TlsListenerOptions, 'certificates' | 'defaultCertificate'> & { port: number };
@@ -70,6 +70,7 @@ export async function startGatewayNode(options: GatewayNodeOptions): Promise<Gat
       options.log('response cache unavailable; serving from the integration', { error: String(error) }),
   });
   const throttling = createThrottling(options.throttling, options.log);
+  await throttling.ready();
   const loader = new StageLoader(
     options.store,
     registry,
@@ -113,7 +114,7 @@ export async function startGatewayNode(options: GatewayNodeOptions): Promise<Gat
         store: options.store,
         now: options.admin.now ?? Date.now,
         checkDeployment: options.admin.checkDeployment,
-        dataPlane: nodeDataPlane(registry),
+        dataPlane: nodeDataPlane({ registry, responseCaches, throttling }),
         invokeBaseUrl: `http://${shownHost}:${port}`,
       },
     }));

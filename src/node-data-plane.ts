@@ -1,24 +1,42 @@
 // What the management API asks of the running data plane: operations on live state (caches,
-// usage counters) rather than on configuration. Each acts on this node; see
-// docs/management-api.md for how that reaches the other nodes.
+// usage counters) rather than on configuration. Flushes act on this node's caches (and on the
+// shared Redis cache when the node uses one); docs/management-api.md says what that means for
+// several nodes.
 import type { DataPlaneControl } from './controlplane/admin-context.js';
-import { notFound } from './controlplane/admin-errors.js';
-import type { CompiledStage } from './dataplane/compiled-stage.js';
+import { badRequest, notFound } from './controlplane/admin-errors.js';
 import type { StageRegistry } from './dataplane/stage-registry.js';
+import { getUsage, UsageRequestError, type Throttling } from './features/throttling/index.js';
+import type { ResponseCaches } from './features/cache/index.js';
 
-export function nodeDataPlane(registry: StageRegistry): DataPlaneControl {
-  const stage = (apiId: string, stageName: string): CompiledStage | undefined =>
-    registry.list().get(apiId)?.stages.get(stageName);
+export function nodeDataPlane(parts: {
+  registry: StageRegistry;
+  responseCaches: ResponseCaches;
+  throttling: Throttling;
+}): DataPlaneControl {
   return {
     flushStageAuthorizersCache(apiId, stageName) {
-      stage(apiId, stageName)?.authorizerCache?.flush();
+      // A stage with a canary has two compiled variants, each with its own cache.
+      const api = parts.registry.list().get(apiId);
+      api?.stages.get(stageName)?.authorizerCache?.flush();
+      api?.canaries?.get(stageName)?.stage.authorizerCache?.flush();
       return Promise.resolve();
     },
-    flushStageCache() {
-      return Promise.reject(notFound('Response caching is not available on this node'));
-    },
-    getUsage() {
-      return Promise.reject(notFound('Usage is not recorded on this node'));
+    flushStageCache: (apiId, stageName) => parts.responseCaches.flushStageCache(apiId, stageName),
+    async getUsage(request) {
+      try {
+        return await getUsage(
+          parts.throttling,
+          request.usagePlanId,
+          request.keyId,
+          request.startDate,
+          request.endDate,
+        );
+      } catch (error) {
+        if (error instanceof UsageRequestError) {
+          throw error.kind === 'NotFound' ? notFound(error.message) : badRequest(error.message);
+        }
+        throw error;
+      }
     },
   };
 }

@@ -22,12 +22,14 @@ import {
   type UsagePlan,
 } from '../model/usage-plans.js';
 import type { ConfigStore } from '../store/config-store.js';
-import { withStore } from './config-commands.js';
+import { storeOption, withStore } from './config-commands.js';
 
 type Out = NodeJS.WritableStream;
 
 export interface ApiKeyCreateOptions {
   data: string;
+  /** A postgres:// URL or a data directory; overrides data. */
+  store?: string;
   name: string;
   /** Generated (40 characters) when absent. */
   value?: string;
@@ -45,7 +47,7 @@ export async function runApiKeyCreate(opts: ApiKeyCreateOptions, out: Out = proc
     customerId: opts.customerId,
     enabled: opts.enabled === true,
   });
-  await withStore(opts.data, (store) => store.createApiKey(key));
+  await withStore(opts, (store) => store.createApiKey(key));
   out.write(
     key.enabled
       ? `created API key ${describeKey(key)}, enabled\n`
@@ -56,10 +58,10 @@ export async function runApiKeyCreate(opts: ApiKeyCreateOptions, out: Out = proc
 }
 
 export async function runApiKeyList(
-  opts: { data: string; values?: boolean },
+  opts: { data: string; store?: string; values?: boolean },
   out: Out = process.stdout,
 ): Promise<void> {
-  await withStore(opts.data, async (store) => {
+  await withStore(opts, async (store) => {
     const [keys, links] = await Promise.all([store.listApiKeys(), store.listUsagePlanKeys()]);
     if (keys.length === 0) {
       out.write('no API keys yet: gatehouse api-key create --name NAME\n');
@@ -82,10 +84,10 @@ export async function runApiKeyList(
 export async function runApiKeySetEnabled(
   keyId: string,
   enabled: boolean,
-  opts: { data: string },
+  opts: { data: string; store?: string },
   out: Out = process.stdout,
 ): Promise<void> {
-  await withStore(opts.data, async (store) => {
+  await withStore(opts, async (store) => {
     const key = await existingKey(store, keyId);
     await store.updateApiKey({ ...key, enabled, lastUpdatedDate: Math.floor(Date.now() / 1000) });
     out.write(`${enabled ? 'enabled' : 'disabled'} API key ${describeKey(key)}\n`);
@@ -94,10 +96,10 @@ export async function runApiKeySetEnabled(
 
 export async function runApiKeyDelete(
   keyId: string,
-  opts: { data: string },
+  opts: { data: string; store?: string },
   out: Out = process.stdout,
 ): Promise<void> {
-  await withStore(opts.data, async (store) => {
+  await withStore(opts, async (store) => {
     const key = await existingKey(store, keyId);
     await store.deleteApiKey(keyId);
     out.write(`deleted API key ${describeKey(key)}\n`);
@@ -106,6 +108,8 @@ export async function runApiKeyDelete(
 
 export interface ApiKeyImportOptions {
   data: string;
+  /** A postgres:// URL or a data directory; overrides data. */
+  store?: string;
   /** Import nothing if any row has a problem (ImportApiKeys' failOnWarnings). */
   failOnWarnings?: boolean;
 }
@@ -134,7 +138,7 @@ export async function runApiKeyImport(
     if (error instanceof KeyFileError) throw new Error(`${file}: ${error.message}`, { cause: error });
     throw error;
   }
-  return withStore(opts.data, async (store) => {
+  return withStore(opts, async (store) => {
     const planIds = new Set((await store.listUsagePlans()).map((plan) => plan.id));
     const warnings = [...parsed.warnings];
     for (const entry of parsed.entries) {
@@ -212,6 +216,8 @@ async function linkKey(store: ConfigStore, keyId: string, planIds: string[]): Pr
 
 export interface UsagePlanCreateOptions {
   data: string;
+  /** A postgres:// URL or a data directory; overrides data. */
+  store?: string;
   name: string;
   /** `API_ID:STAGE`, one or more. */
   apiStage: string[];
@@ -247,7 +253,7 @@ export async function runUsagePlanCreate(
     input.quota = { limit: opts.quotaLimit, offset: opts.quotaOffset ?? 0, period: opts.quotaPeriod };
   }
   const plan = newUsagePlan(input);
-  await withStore(opts.data, async (store) => {
+  await withStore(opts, async (store) => {
     for (const apiStage of plan.apiStages) await checkApiStage(store, apiStage, plan.id);
     await store.createUsagePlan(plan);
   });
@@ -257,8 +263,11 @@ export async function runUsagePlanCreate(
   return plan;
 }
 
-export async function runUsagePlanList(opts: { data: string }, out: Out = process.stdout): Promise<void> {
-  await withStore(opts.data, async (store) => {
+export async function runUsagePlanList(
+  opts: { data: string; store?: string },
+  out: Out = process.stdout,
+): Promise<void> {
+  await withStore(opts, async (store) => {
     const [plans, links] = await Promise.all([store.listUsagePlans(), store.listUsagePlanKeys()]);
     if (plans.length === 0) {
       out.write('no usage plans yet: gatehouse usage-plan create --name NAME --api-stage API_ID:STAGE\n');
@@ -283,10 +292,10 @@ export async function runUsagePlanList(opts: { data: string }, out: Out = proces
 
 export async function runUsagePlanDelete(
   usagePlanId: string,
-  opts: { data: string },
+  opts: { data: string; store?: string },
   out: Out = process.stdout,
 ): Promise<void> {
-  await withStore(opts.data, async (store) => {
+  await withStore(opts, async (store) => {
     const plan = await existingPlan(store, usagePlanId);
     await store.deleteUsagePlan(usagePlanId);
     out.write(`deleted usage plan ${plan.id} "${plan.name}"\n`);
@@ -296,10 +305,10 @@ export async function runUsagePlanDelete(
 export async function runUsagePlanAddKey(
   usagePlanId: string,
   keyId: string,
-  opts: { data: string },
+  opts: { data: string; store?: string },
   out: Out = process.stdout,
 ): Promise<void> {
-  await withStore(opts.data, async (store) => {
+  await withStore(opts, async (store) => {
     const plan = await existingPlan(store, usagePlanId);
     const key = await existingKey(store, keyId);
     await store.addUsagePlanKey(usagePlanId, keyId);
@@ -311,10 +320,10 @@ export async function runUsagePlanAddKey(
 export async function runUsagePlanRemoveKey(
   usagePlanId: string,
   keyId: string,
-  opts: { data: string },
+  opts: { data: string; store?: string },
   out: Out = process.stdout,
 ): Promise<void> {
-  await withStore(opts.data, async (store) => {
+  await withStore(opts, async (store) => {
     const plan = await existingPlan(store, usagePlanId);
     await store.removeUsagePlanKey(usagePlanId, keyId);
     out.write(`removed API key ${keyId} from usage plan ${plan.id} "${plan.name}"\n`);
@@ -409,6 +418,7 @@ export function registerApiKeyCommands(program: Command, dataOption: () => Optio
     .option('--customer-id <id>', 'AWS Marketplace customer id, stored as given')
     .option('--enabled', 'enable the key now')
     .addOption(dataOption())
+    .addOption(storeOption())
     .action(
       async (o: {
         name: string;
@@ -417,9 +427,11 @@ export function registerApiKeyCommands(program: Command, dataOption: () => Optio
         customerId?: string;
         enabled?: boolean;
         data: string;
+        store?: string;
       }) => {
         await runApiKeyCreate({
           data: o.data,
+          ...(o.store !== undefined && { store: o.store }),
           name: o.name,
           ...(o.value !== undefined && { value: o.value }),
           ...(o.description !== undefined && { description: o.description }),
@@ -434,8 +446,13 @@ export function registerApiKeyCommands(program: Command, dataOption: () => Optio
     .description('list API keys with their state and usage plans')
     .option('--values', 'show the key values too')
     .addOption(dataOption())
-    .action((o: { values?: boolean; data: string }) =>
-      runApiKeyList({ data: o.data, ...(o.values !== undefined && { values: o.values }) }),
+    .addOption(storeOption())
+    .action((o: { values?: boolean; data: string; store?: string }) =>
+      runApiKeyList({
+        data: o.data,
+        ...(o.store !== undefined && { store: o.store }),
+        ...(o.values !== undefined && { values: o.values }),
+      }),
     );
 
   for (const [verb, enabled] of [
@@ -447,6 +464,7 @@ export function registerApiKeyCommands(program: Command, dataOption: () => Optio
       .description(`${verb} an API key; a running gateway follows within about a second`)
       .argument('<keyId>', 'the key id')
       .addOption(dataOption())
+      .addOption(storeOption())
       .action((keyId: string, o: { data: string }) => runApiKeySetEnabled(keyId, enabled, o));
   }
 
@@ -455,6 +473,7 @@ export function registerApiKeyCommands(program: Command, dataOption: () => Optio
     .description('delete an API key and take it out of its usage plans')
     .argument('<keyId>', 'the key id')
     .addOption(dataOption())
+    .addOption(storeOption())
     .action((keyId: string, o: { data: string }) => runApiKeyDelete(keyId, o));
 
   apiKey
@@ -465,9 +484,11 @@ export function registerApiKeyCommands(program: Command, dataOption: () => Optio
     .argument('<file>', 'the CSV file')
     .option('--fail-on-warnings', 'import nothing if any row has a problem')
     .addOption(dataOption())
-    .action(async (file: string, o: { failOnWarnings?: boolean; data: string }) => {
+    .addOption(storeOption())
+    .action(async (file: string, o: { failOnWarnings?: boolean; data: string; store?: string }) => {
       await runApiKeyImport(file, {
         data: o.data,
+        ...(o.store !== undefined && { store: o.store }),
         ...(o.failOnWarnings !== undefined && { failOnWarnings: o.failOnWarnings }),
       });
     });
@@ -492,6 +513,7 @@ export function registerApiKeyCommands(program: Command, dataOption: () => Optio
     .addOption(new Option('--quota-period <period>', 'quota period').choices(QUOTA_PERIODS))
     .option('--quota-offset <requests>', 'requests subtracted from the first period', nonNegativeInteger)
     .addOption(dataOption())
+    .addOption(storeOption())
     .action(
       async (o: {
         name: string;
@@ -503,9 +525,11 @@ export function registerApiKeyCommands(program: Command, dataOption: () => Optio
         quotaPeriod?: QuotaPeriod;
         quotaOffset?: number;
         data: string;
+        store?: string;
       }) => {
         await runUsagePlanCreate({
           data: o.data,
+          ...(o.store !== undefined && { store: o.store }),
           name: o.name,
           apiStage: o.apiStage,
           ...(o.description !== undefined && { description: o.description }),
@@ -522,6 +546,7 @@ export function registerApiKeyCommands(program: Command, dataOption: () => Optio
     .command('ls')
     .description('list usage plans')
     .addOption(dataOption())
+    .addOption(storeOption())
     .action((o: { data: string }) => runUsagePlanList(o));
 
   usagePlan
@@ -529,6 +554,7 @@ export function registerApiKeyCommands(program: Command, dataOption: () => Optio
     .description('delete a usage plan (its keys stay, outside the plan)')
     .argument('<usagePlanId>', 'the plan id')
     .addOption(dataOption())
+    .addOption(storeOption())
     .action((usagePlanId: string, o: { data: string }) => runUsagePlanDelete(usagePlanId, o));
 
   usagePlan
@@ -537,6 +563,7 @@ export function registerApiKeyCommands(program: Command, dataOption: () => Optio
     .argument('<usagePlanId>', 'the plan id')
     .argument('<keyId>', 'the key id')
     .addOption(dataOption())
+    .addOption(storeOption())
     .action((usagePlanId: string, keyId: string, o: { data: string }) =>
       runUsagePlanAddKey(usagePlanId, keyId, o),
     );
@@ -547,6 +574,7 @@ export function registerApiKeyCommands(program: Command, dataOption: () => Optio
     .argument('<usagePlanId>', 'the plan id')
     .argument('<keyId>', 'the key id')
     .addOption(dataOption())
+    .addOption(storeOption())
     .action((usagePlanId: string, keyId: string, o: { data: string }) =>
       runUsagePlanRemoveKey(usagePlanId, keyId, o),
     );

@@ -4,12 +4,32 @@ import { deploy, parseVariables } from '../controlplane/deployments.js';
 import { exportOpenApi, serializeDocument } from '../openapi/export.js';
 import { importOpenApi } from '../openapi/import.js';
 import { loadDocument } from '../openapi/parse.js';
+import { Option } from 'commander';
 import type { ConfigStore } from '../store/config-store.js';
-import { SqliteConfigStore } from '../store/sqlite/sqlite-config-store.js';
+import { STORE_ENV, openConfigStore } from '../store/open.js';
 import { deploymentCheck } from './deployment-check.js';
 
-export async function withStore<T>(dataDir: string, use: (store: ConfigStore) => Promise<T>): Promise<T> {
-  const store = SqliteConfigStore.open(dataDir);
+/** Where a command finds the configuration: `--store` (or GATEHOUSE_STORE) when given, else `--data`. */
+export interface StoreLocation {
+  data: string;
+  store?: string;
+}
+
+export const storeOption = (): Option =>
+  new Option(
+    '--store <url-or-dir>',
+    'config store: a postgres:// URL that several gateways share, or a data directory (default: --data)',
+  ).env(STORE_ENV);
+
+/** An empty --store or GATEHOUSE_STORE counts as not given. */
+export const storeSpecOf = (where: string | StoreLocation): string =>
+  typeof where === 'string' ? where : where.store?.trim() ? where.store : where.data;
+
+export async function withStore<T>(
+  where: string | StoreLocation,
+  use: (store: ConfigStore) => Promise<T>,
+): Promise<T> {
+  const store = await openConfigStore(storeSpecOf(where));
   try {
     return await use(store);
   } finally {
@@ -19,7 +39,7 @@ export async function withStore<T>(dataDir: string, use: (store: ConfigStore) =>
 
 export async function runImport(
   file: string,
-  opts: { stage?: string; variables?: string; config?: string; data: string },
+  opts: { stage?: string; variables?: string; config?: string; data: string; store?: string },
   out: NodeJS.WritableStream = process.stdout,
 ): Promise<void> {
   if (opts.variables !== undefined && opts.stage === undefined) throw new Error('--variables needs --stage');
@@ -29,7 +49,7 @@ export async function runImport(
   const apiId = apiIdOf(api);
   const checker = opts.stage === undefined ? undefined : await deploymentCheck(opts.config);
   try {
-    await withStore(opts.data, async (store) => {
+    await withStore(opts, async (store) => {
       await store.createApi(api);
       out.write(`imported ${api.protocolType} API "${api.name}"\n`);
       if (opts.stage !== undefined) {
@@ -50,11 +70,18 @@ export async function runImport(
 
 export async function runDeploy(
   apiId: string,
-  opts: { stage: string; variables?: string; description?: string; config?: string; data: string },
+  opts: {
+    stage: string;
+    variables?: string;
+    description?: string;
+    config?: string;
+    data: string;
+    store?: string;
+  },
 ): Promise<void> {
   const checker = await deploymentCheck(opts.config);
   try {
-    await withStore(opts.data, async (store) => {
+    await withStore(opts, async (store) => {
       const { deployment } = await deploy(store, {
         apiId,
         stageName: opts.stage,
@@ -71,9 +98,9 @@ export async function runDeploy(
 
 export async function runExport(
   apiId: string,
-  opts: { stage?: string; format: 'json' | 'yaml'; data: string },
+  opts: { stage?: string; format: 'json' | 'yaml'; data: string; store?: string },
 ): Promise<void> {
-  const api = await withStore(opts.data, async (store): Promise<Api> => {
+  const api = await withStore(opts, async (store): Promise<Api> => {
     if (opts.stage === undefined) {
       const current = await store.getApi(apiId);
       if (!current) throw new Error(`no API with id ${apiId}`);
@@ -90,8 +117,8 @@ export async function runExport(
   process.stdout.write(serializeDocument(document, opts.format));
 }
 
-export async function runList(opts: { port: number; data: string }): Promise<void> {
-  await withStore(opts.data, async (store) => {
+export async function runList(opts: { port: number; data: string; store?: string }): Promise<void> {
+  await withStore(opts, async (store) => {
     const apis = await store.listApis();
     if (apis.length === 0) {
       process.stdout.write('no APIs yet: gatehouse import FILE --stage NAME\n');

@@ -8,6 +8,8 @@ import { withStore } from './config-commands.js';
 
 export interface EnableCorsCommandOptions {
   data: string;
+  /** A postgres:// URL or a data directory; overrides data. */
+  store?: string;
   origin?: string;
   headers?: string;
   methods?: string;
@@ -27,7 +29,7 @@ export async function runEnableCors(
   if (opts.methods !== undefined) options.allowMethods = opts.methods;
   if (opts.paths !== undefined) options.resourcePaths = splitPaths(opts.paths);
 
-  await withStore(opts.data, async (store) => {
+  await withStore(opts, async (store) => {
     const api = await store.getApi(apiId);
     if (!api) throw new Error(`no API with id ${apiId}`);
     if (api.protocolType === 'HTTP') {

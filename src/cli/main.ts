@@ -2,7 +2,7 @@
 // The `gatehouse` command. Exit codes: 0 success, 1 failure (bad file, unknown API, …),
 // 2 wrong usage.
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import { runDeploy, runExport, runImport, runList } from './config-commands.js';
+import { runDeploy, runExport, runImport, runList, storeOption } from './config-commands.js';
 import { registerApiKeyCommands } from './api-key-commands.js';
 import { runEnableCors } from './cors-command.js';
 import { runExample, runServe } from './serve-commands.js';
@@ -33,7 +33,9 @@ export function buildProgram(): Command {
     .option('--config <file>', 'configuration file: function runtimes (docs/configuration.md)')
     .option('--admin-port <port>', 'management API port (AWS CLI and SDK endpoint)', port, 9080)
     .option('--no-admin', 'serve the data plane only, without the management API')
+    .option('--tls-port <port>', 'also serve HTTPS on this port: custom domains, SNI, mutual TLS', port)
     .addOption(dataOption())
+    .addOption(storeOption())
     .action(
       (opts: {
         port: number;
@@ -42,6 +44,7 @@ export function buildProgram(): Command {
         data: string;
         adminPort: number;
         admin: boolean;
+        tlsPort?: number;
       }) => runServe(opts),
     );
 
@@ -53,6 +56,7 @@ export function buildProgram(): Command {
     .option('--variables <k=v,...>', 'stage variables, with --stage')
     .option('--config <file>', 'refuse the deployment if a function it names is not in this configuration')
     .addOption(dataOption())
+    .addOption(storeOption())
     .action(
       async (file: string, opts: { stage?: string; variables?: string; config?: string; data: string }) => {
         await runImport(file, opts);
@@ -68,6 +72,7 @@ export function buildProgram(): Command {
     .option('--description <text>', 'deployment description')
     .option('--config <file>', 'refuse the deployment if a function it names is not in this configuration')
     .addOption(dataOption())
+    .addOption(storeOption())
     .action(
       (
         apiId: string,
@@ -82,6 +87,7 @@ export function buildProgram(): Command {
     .option('--stage <name>', "export the stage's deployed snapshot rather than the current API")
     .addOption(new Option('--format <format>', 'output format').choices(['json', 'yaml']).default('yaml'))
     .addOption(dataOption())
+    .addOption(storeOption())
     .action((apiId: string, opts: { stage?: string; format: 'json' | 'yaml'; data: string }) =>
       runExport(apiId, opts),
     );
@@ -91,6 +97,7 @@ export function buildProgram(): Command {
     .description('list APIs, their stages and invoke URLs')
     .option('--port <port>', 'data-plane port to show in URLs', port, 8080)
     .addOption(dataOption())
+    .addOption(storeOption())
     .action((opts: { port: number; data: string }) => runList(opts));
 
   program
@@ -103,6 +110,7 @@ export function buildProgram(): Command {
     .option('--paths <paths>', 'comma-separated resource paths (default: every resource with methods)')
     .option('--deploy <stage>', 'deploy to this stage afterwards')
     .addOption(dataOption())
+    .addOption(storeOption())
     .action(
       (
         apiId: string,
@@ -113,10 +121,12 @@ export function buildProgram(): Command {
           paths?: string;
           deploy?: string;
           data: string;
+          store?: string;
         },
       ) =>
         runEnableCors(apiId, {
           data: o.data,
+          ...(o.store !== undefined && { store: o.store }),
           ...(o.origin !== undefined && { origin: o.origin }),
           ...(o.headers !== undefined && { headers: o.headers }),
           ...(o.methods !== undefined && { methods: o.methods }),

@@ -12,8 +12,9 @@ import { jsonLog } from '../observability/log.js';
 import { importOpenApi } from '../openapi/import.js';
 import { loadDocument } from '../openapi/parse.js';
 import { SqliteConfigStore } from '../store/sqlite/sqlite-config-store.js';
-import { invokeUrl } from './config-commands.js';
-import { loadConfig } from '../config/gatehouse-config.js';
+import { describeStore, openConfigStore } from '../store/open.js';
+import { invokeUrl, storeSpecOf } from './config-commands.js';
+import { certificateFiles, loadConfig } from '../config/gatehouse-config.js';
 import { createFunctionRuntime } from '../functions/registry.js';
 import { throttlingSettingsOf } from '../features/throttling/index.js';
 
@@ -21,16 +22,20 @@ export async function runServe(opts: {
   port: number;
   host: string;
   data: string;
+  /** The config store: a postgres:// URL or a data directory (default: data). */
+  store?: string;
   config?: string;
   adminPort?: number;
   admin?: boolean;
+  /** HTTPS data-plane port; certificates come from the config file. */
+  tlsPort?: number;
   /** Runtime state for throttling: `memory` or a Redis URL (else GATEHOUSE_STATE, else the config file). */
   state?: string;
 }): Promise<void> {
   const log = jsonLog();
   const loaded = opts.config === undefined ? undefined : await loadConfig(opts.config);
   const functions = loaded && createFunctionRuntime(loaded.config, loaded.baseDir, log);
-  const store = SqliteConfigStore.open(opts.data);
+  const store = await openConfigStore(storeSpecOf(opts));
   const admin = opts.admin === false ? undefined : adminOptions(opts, loaded?.config.adminCredentials);
   const node = await listen(
     () =>
@@ -41,13 +46,23 @@ export async function runServe(opts: {
         log,
         ...(functions && { functions }),
         ...(admin && { admin: admin.options }),
+        ...(opts.tlsPort !== undefined && {
+          tls: {
+            port: opts.tlsPort,
+            certificates: loaded ? certificateFiles(loaded.config, loaded.baseDir) : {},
+            defaultCertificate: loaded?.config.defaultCertificate,
+          },
+        }),
         throttling: throttlingSettingsOf(loaded?.config, opts.state),
       }),
     opts.port,
   );
   const stages = [...node.registry.list().values()].reduce((n, api) => n + api.stages.size, 0);
-  process.stdout.write(`gatehouse serving ${stages} stage(s) on ${node.url} (data: ${opts.data})\n`);
+  process.stdout.write(
+    `gatehouse serving ${stages} stage(s) on ${node.url} (store: ${describeStore(storeSpecOf(opts))})\n`,
+  );
   if (node.admin && admin) process.stdout.write(`${admin.describe(node.admin.url)}\n`);
+  if (node.tlsPort !== undefined) process.stdout.write(`HTTPS on port ${node.tlsPort}\n`);
   stopOnSignal(node, () => store.close());
 }
 

@@ -11,7 +11,7 @@ import {
   writeCredentialsFile,
 } from '../controlplane/credentials.js';
 import type { Stage } from '../model/api.js';
-import { withStore } from './config-commands.js';
+import { storeOption, withStore } from './config-commands.js';
 
 function describeStage(stage: Stage): string {
   const lines = [
@@ -36,8 +36,9 @@ export function registerStageCommands(program: Command, dataOption: () => Option
     .description("list an API's stages with their deployments, variables and canaries")
     .argument('<apiId>', 'the API id')
     .addOption(dataOption())
-    .action((apiId: string, opts: { data: string }) =>
-      withStore(opts.data, async (store) => {
+    .addOption(storeOption())
+    .action((apiId: string, opts: { data: string; store?: string }) =>
+      withStore(opts, async (store) => {
         if (!(await store.getApi(apiId))) throw new Error(`no API with id ${apiId}`);
         const stages = await store.listStages(apiId);
         process.stdout.write(
@@ -54,8 +55,9 @@ export function registerStageCommands(program: Command, dataOption: () => Option
     .argument('<apiId>', 'the API id')
     .requiredOption('--stage <name>', 'stage name')
     .addOption(dataOption())
-    .action((apiId: string, opts: { stage: string; data: string }) =>
-      withStore(opts.data, async (store) => {
+    .addOption(storeOption())
+    .action((apiId: string, opts: { stage: string; data: string; store?: string }) =>
+      withStore(opts, async (store) => {
         const stage = await store.getStage(apiId, opts.stage);
         if (!stage) throw new Error(`API ${apiId} has no stage ${opts.stage}`);
         const promoted = promoteCanary(stage, Math.floor(Date.now() / 1000));

@@ -90,7 +90,7 @@ export const GatehouseConfigSchema = Type.Object(
       ),
     ),
     lambda: Type.Optional(LambdaEndpointSchema),
-    /** The account-level throttle (default AWS's: 10,000 requests/s, bursts of 5,000); false: none. */
+    /** The account-level throttle (default AWS's: 10,000 requests/s, bursts of 5,000); false: no throttling or quotas at all. */
     throttling: Type.Optional(Type.Union([AccountThrottleSchema, Type.Literal(false)])),
     /** Where throttle buckets, quota counters and usage live (docs/throttling.md). */
     state: Type.Optional(RuntimeStateSchema),
@@ -162,7 +162,10 @@ export function certificateFiles(
 ): Record<string, { certificate: string; privateKey: string }> {
   const files: Record<string, { certificate: string; privateKey: string }> = {};
   for (const [name, entry] of Object.entries(config.certificates ?? {})) {
-    files[name] = { certificate: resolve(baseDir, entry.certificate), privateKey: resolve(baseDir, entry.privateKey) };
+    files[name] = {
+      certificate: resolve(baseDir, entry.certificate),
+      privateKey: resolve(baseDir, entry.privateKey),
+    };
   }
   return files;
 }

@@ -47,7 +47,7 @@ export function openRuntimeState(settings: StateSettings = {}): RuntimeState {
         available
           ? 'runtime state: Redis answers again'
           : `runtime state: Redis does not answer; requests are ${failure === 'open' ? 'decided in memory' : 'refused'}`,
-        error === undefined ? undefined : { error: error instanceof Error ? error.message : String(error) },
+        error instanceof Error ? { error: error.message } : undefined,
       ),
   });
 }

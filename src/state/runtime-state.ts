@@ -25,8 +25,15 @@ export interface TokenBucket {
 export interface UsageCharge {
   /** Names the counters, e.g. `{usagePlanId}:{keyId}`. */
   readonly key: string;
+  /** Names the plan, whose first quota period the state remembers (see quotaOffset). */
+  readonly planKey: string;
   /** Requests allowed in the current quota period; -1 when the plan has no quota. */
   readonly quotaLimit: number;
+  /**
+   * Requests subtracted from the limit in the plan's first period: the period in which the
+   * state first counted a request for the plan.
+   */
+  readonly quotaOffset: number;
   /** Start and end of the current quota period, ms since the epoch (UTC). */
   readonly periodStart: number;
   readonly periodEnd: number;
@@ -51,6 +58,10 @@ export interface RuntimeState {
   admit(buckets: readonly TokenBucket[], usage: UsageCharge | null, now: number): Verdict | Promise<Verdict>;
   /** Requests counted for the usage key `key` on each of `days` (days since the epoch), in order. */
   dailyUsage(key: string, days: readonly number[]): Promise<number[]>;
+  /** The start of the plan's first quota period (see UsageCharge.quotaOffset), if any was counted. */
+  firstQuotaPeriod(planKey: string): Promise<number | undefined>;
+  /** Resolves true once the state can answer, or false after `timeoutMs` (a gateway starting up waits for it). */
+  ready(timeoutMs: number): Promise<boolean>;
   close(): Promise<void>;
 }
 

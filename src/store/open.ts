@@ -1,6 +1,7 @@
 // Which config store a command uses: a postgres:// or postgresql:// URL opens the PostgreSQL
 // store that several gateway nodes share; anything else is a data directory for SQLite.
 import type { ConfigStore } from './config-store.js';
+import { safeLocation } from './postgres/connection-errors.js';
 import {
   PostgresConfigStore,
   isPostgresUrl,
@@ -27,3 +28,6 @@ export function openConfigStore(spec: string, opts: OpenConfigStoreOptions = {})
     return Promise.reject(error instanceof Error ? error : new Error(String(error)));
   }
 }
+
+/** The store as it may be printed: a URL loses its password, a directory is shown as given. */
+export const describeStore = (spec: string): string => (isPostgresUrl(spec) ? safeLocation(spec) : spec);

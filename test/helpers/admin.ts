@@ -14,6 +14,8 @@ import {
 import { startGatewayNode, type GatewayNode } from '../../src/gateway-node.js';
 import { silentLog } from '../../src/observability/log.js';
 import type { ConfigStore } from '../../src/store/config-store.js';
+import type { FunctionRuntime } from '../../src/functions/runtime.js';
+import type { Deployment, Stage } from '../../src/model/api.js';
 import { SqliteConfigStore } from '../../src/store/sqlite/sqlite-config-store.js';
 
 export const AWS_CLI = '/usr/bin/aws';
@@ -44,7 +46,13 @@ export interface TestManagement {
 }
 
 export async function startTestManagement(
-  opts: { now?: () => number; rateLimit?: number } = {},
+  opts: {
+    now?: () => number;
+    rateLimit?: number;
+    /** Serves the functions Lambda integrations and authorizers name; closed with the node. */
+    functions?: FunctionRuntime;
+    checkDeployment?: (deployment: Deployment, stage: Stage) => string[];
+  } = {},
 ): Promise<TestManagement> {
   const dir = await mkdtemp(join(tmpdir(), 'gatehouse-admin-'));
   const store = SqliteConfigStore.open(dir, { pollIntervalMs: 50 });
@@ -54,12 +62,14 @@ export async function startTestManagement(
     port: 0,
     host: '127.0.0.1',
     log: silentLog,
+    ...(opts.functions && { functions: opts.functions }),
     admin: {
       port: 0,
       host: '127.0.0.1',
       credentials: new AdminCredentials([credential]),
       ...(opts.now && { now: opts.now }),
       ...(opts.rateLimit !== undefined && { rateLimit: opts.rateLimit }),
+      ...(opts.checkDeployment && { checkDeployment: opts.checkDeployment }),
     },
   });
   const adminUrl = node.admin!.url;

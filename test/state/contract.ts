@@ -26,12 +26,19 @@ const bucket = (key: string, rateLimit: number, burstLimit: number): TokenBucket
   burstLimit,
 });
 
-const charge = (key: string, quotaLimit: number, periodStart = T0 - (T0 % DAY_MS), day = 0): UsageCharge => ({
+const charge = (
+  key: string,
+  quotaLimit: number,
+  periodStart = T0 - (T0 % DAY_MS),
+  quotaOffset = 0,
+): UsageCharge => ({
   key,
+  planKey: key.split(':')[0]!,
   quotaLimit,
+  quotaOffset,
   periodStart,
   periodEnd: periodStart + DAY_MS,
-  day: day || Math.floor(periodStart / DAY_MS),
+  day: Math.floor(periodStart / DAY_MS),
 });
 
 export function runtimeStateContract(name: string, open: () => Promise<StateSubject>): void {
@@ -57,6 +64,10 @@ export function runtimeStateContract(name: string, open: () => Promise<StateSubj
       return verdicts;
     };
     const count = (verdicts: Verdict[], verdict: Verdict) => verdicts.filter((v) => v === verdict).length;
+
+    it('is ready to answer', async () => {
+      expect(await state.ready(1000)).toBe(true);
+    });
 
     it('a new bucket is full: it admits its burst at one instant, then throttles', async () => {
       const verdicts = await admitMany(7, [bucket('burst', 1, 5)], null, T0);
@@ -137,6 +148,22 @@ export function runtimeStateContract(name: string, open: () => Promise<StateSubj
       expect(await state.admit([bucket('q-free', 1, 1)], other, T0)).toBe(ADMITTED);
     });
 
+    it("the offset is taken off the limit in the plan's first period only", async () => {
+      const day1 = T0 - (T0 % DAY_MS);
+      const day2 = day1 + DAY_MS;
+      expect(await state.firstQuotaPeriod('plan6')).toBeUndefined();
+      expect(await admitMany(4, [], charge('plan6:a', 5, day1, 2), T0)).toEqual([
+        ADMITTED,
+        ADMITTED,
+        ADMITTED,
+        QUOTA_EXCEEDED,
+      ]);
+      expect(await state.firstQuotaPeriod('plan6')).toBe(day1);
+      // Another key of the plan: the same first period, so the same reduced limit.
+      expect(count(await admitMany(4, [], charge('plan6:b', 5, day1, 2), T0), ADMITTED)).toBe(3);
+      expect(count(await admitMany(6, [], charge('plan6:a', 5, day2, 2), day2), ADMITTED)).toBe(5);
+    });
+
     it('a quota of zero refuses every request', async () => {
       expect(await state.admit([], charge('plan3:key', 0), T0)).toBe(QUOTA_EXCEEDED);
     });
@@ -146,7 +173,9 @@ export function runtimeStateContract(name: string, open: () => Promise<StateSubj
       const start = day * DAY_MS;
       const usage = (d: number): UsageCharge => ({
         key: 'plan4:key',
+        planKey: 'plan4',
         quotaLimit: -1,
+        quotaOffset: 0,
         periodStart: start,
         periodEnd: start + 7 * DAY_MS,
         day: d,
@@ -167,7 +196,9 @@ export function runtimeStateContract(name: string, open: () => Promise<StateSubj
 
     it('concurrent requests at one instant are admitted exactly up to the burst', async () => {
       const b = [bucket('concurrent', 1, 25)];
-      const verdicts = await Promise.all(Array.from({ length: 100 }, () => state.admit(b, null, T0)));
+      const verdicts = await Promise.all(
+        Array.from({ length: 100 }, () => Promise.resolve(state.admit(b, null, T0))),
+      );
       expect(count(verdicts, ADMITTED)).toBe(25);
       expect(count(verdicts, THROTTLED)).toBe(75);
     });

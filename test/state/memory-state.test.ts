@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { ADMITTED, DAY_MS, MemoryRuntimeState, THROTTLED, USAGE_RETENTION_DAYS } from '../../src/state/index.js';
+import {
+  ADMITTED,
+  DAY_MS,
+  MemoryRuntimeState,
+  THROTTLED,
+  USAGE_RETENTION_DAYS,
+} from '../../src/state/index.js';
 import { runtimeStateContract } from './contract.js';
 
 runtimeStateContract('memory', () => {
@@ -20,7 +26,15 @@ describe('MemoryRuntimeState', () => {
     state.admit([{ key: 'short', rateLimit: 10, burstLimit: 10 }], null, now);
     state.admit(
       [],
-      { key: 'p:k', quotaLimit: 5, periodStart: now, periodEnd: now + DAY_MS, day: now / DAY_MS },
+      {
+        key: 'p:k',
+        planKey: 'p',
+        quotaLimit: 5,
+        quotaOffset: 0,
+        periodStart: now,
+        periodEnd: now + DAY_MS,
+        day: now / DAY_MS,
+      },
       now,
     );
     expect(state.size).toBe(2);

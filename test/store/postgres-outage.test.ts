@@ -145,7 +145,6 @@ describe.runIf(await postgresAvailable())('PostgreSQL config store outage', () =
   }
 
   describe('two gateway nodes on one database', () => {
-    let version = 0;
     const versioned = (api: RestApi, n: number): RestApi => ({
       ...api,
       resources: routedApi({ 'GET /version': httpProxy(`${upstream.origin}/v${n}`) }).resources,
@@ -169,7 +168,7 @@ describe.runIf(await postgresAvailable())('PostgreSQL config store outage', () =
       const storeB = await open(proxied());
       const nodeA = await startNode(storeA);
       const nodeB = await startNode(storeB);
-      const api = versioned(routedApi({}), ++version);
+      const api = versioned(routedApi({}), 1);
       await storeA.createApi(api);
       await deploy(storeA, { apiId: api.id, stageName: 'live' });
 
@@ -228,7 +227,7 @@ describe.runIf(await postgresAvailable())('PostgreSQL config store outage', () =
       const storeB = await open(db.url, { ...outageOptions(), queryTimeoutMs: 300 });
       const logs: string[] = [];
       const nodeB = await startNode(storeB, (message) => logs.push(message));
-      const api = versioned(routedApi({}), ++version);
+      const api = versioned(routedApi({}), 1);
       await storeA.createApi(api);
       await deploy(storeA, { apiId: api.id, stageName: 'live' });
       await pollUntil(async () => (await servedBy(nodeB, api.id)) === '/v1', 'node B to serve v1');

@@ -96,7 +96,7 @@ async function createApiKey(request: AdminRequest, ctx: AdminContext) {
       value: optionalString(body, 'value'),
       description: optionalString(body, 'description'),
       customerId: optionalString(body, 'customerId'),
-      enabled: (enabled) ?? undefined,
+      enabled: enabled ?? undefined,
       tags: (tags as Record<string, string> | null | undefined) ?? undefined,
     },
     ctx.now(),

@@ -75,7 +75,7 @@ function canarySettingsOf(body: Record<string, unknown>): DeployRequest['canaryS
     throw badRequest(`${INVALID_DEPLOYMENT}Canary percentTraffic must be a number from 0.0 to 100.0`);
   }
   return defined({
-    percentTraffic: percentTraffic as number | undefined,
+    percentTraffic: percentTraffic,
     stageVariableOverrides: optional<Record<string, string>>(raw, 'stageVariableOverrides', 'object'),
     useStageCache: optional<boolean>(raw, 'useStageCache', 'boolean'),
   }) as DeployRequest['canarySettings'];

@@ -222,7 +222,7 @@ function patchMethodResponse(response: MethodResponse, op: PatchOperation): void
     response.responseParameters = params;
     return;
   }
-  if (patchStringMap(response as unknown as Record<string, unknown>, op, 'responseModels')) return;
+  if (patchStringMap(response, op, 'responseModels')) return;
   throw invalidPath(op);
 }
 

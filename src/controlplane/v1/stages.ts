@@ -224,7 +224,7 @@ function patchMethodSetting(stage: Stage, op: PatchOperation, parts: string[]): 
     if (op.op === 'remove') entry[field] = METHOD_SETTING_DEFAULTS[field];
     else if (op.op === 'replace' || op.op === 'add') entry[field] = settingValue(op, kind);
     else throw invalidPath(op);
-    settings[key] = entry as MethodSetting;
+    settings[key] = entry;
   }
   if (Object.keys(settings).length > 0) stage.methodSettings = settings;
   else delete stage.methodSettings;
@@ -297,7 +297,7 @@ function patchStage(stage: Stage, op: PatchOperation): void {
     patchMethodSetting(stage, op, parts);
     return;
   }
-  if (patchStringMap(stage as unknown as Record<string, unknown>, op, 'variables')) return;
+  if (patchStringMap(stage, op, 'variables')) return;
   if (first === 'canarySettings') {
     patchCanary(stage, op, parts);
     return;

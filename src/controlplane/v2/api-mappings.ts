@@ -4,7 +4,7 @@ import { ApiMappingSchema, newApiMappingId, type ApiMapping } from '../../model/
 import { assertValid } from '../../model/validate.js';
 import type { AdminContext } from '../admin-context.js';
 import { badRequest, notFound } from '../admin-errors.js';
-import { jsonBody, type AdminRequest, type AdminRoutes } from '../admin-router.js';
+import { jsonBody, type AdminRoutes } from '../admin-router.js';
 import { serialised } from '../api-updates.js';
 import { v2List } from '../paging.js';
 import { optionalString, requiredString, type Body } from './fields.js';

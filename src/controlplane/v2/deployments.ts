@@ -1,9 +1,8 @@
 // v2 Deployments: CreateDeployment (to a stage, or on its own), GetDeployment(s),
 // UpdateDeployment, DeleteDeployment.
 import type { Deployment } from '../../model/api.js';
-import { newDeploymentId } from '../../model/ids.js';
 import type { AdminContext } from '../admin-context.js';
-import { epochSeconds } from '../admin-context.js';
+import { deploy, type DeployRequest } from '../deployments.js';
 import { AdminError } from '../admin-errors.js';
 import { jsonBody, type AdminRequest, type AdminRoutes } from '../admin-router.js';
 import { defined, readHttpApi, serialised } from '../api-updates.js';
@@ -40,15 +39,15 @@ async function createDeployment(request: AdminRequest, ctx: AdminContext) {
   const stageName = optionalString(body, 'stageName');
   const description = optionalString(body, 'description');
   const deployment = await serialised(`api:${apiId}`, async () => {
-    const api = await readHttpApi(ctx, apiId);
+    await readHttpApi(ctx, apiId);
     if (stageName !== undefined && stageName !== '') {
       if (!(await ctx.store.getStage(apiId, stageName))) throw invalidStageId(stageName);
       return (await deployToStage(ctx, apiId, stageName, description)).deployment;
     }
     // A deployment no stage serves yet; CreateStage or UpdateStage points one at it later.
-    const deployment: Deployment = { id: newDeploymentId(), apiId, createdDate: epochSeconds(ctx), api };
-    if (description !== undefined) deployment.description = description;
-    await ctx.store.createDeployment(deployment);
+    const request: DeployRequest = { apiId };
+    if (description !== undefined) request.description = description;
+    const { deployment } = await deploy(ctx.store, request, ctx.now());
     return deployment;
   });
   return { status: 201, body: deploymentResource(deployment) };

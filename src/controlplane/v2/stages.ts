@@ -7,6 +7,7 @@ import { epochSeconds } from '../admin-context.js';
 import { badRequest, conflict } from '../admin-errors.js';
 import { jsonBody, type AdminRequest, type AdminRoutes } from '../admin-router.js';
 import { defined, readHttpApi, serialised } from '../api-updates.js';
+import { INVALID_DEPLOYMENT } from '../deployments.js';
 import { v2List } from '../paging.js';
 import { AUTO_DEPLOYMENT_DESCRIPTION, deployToStage } from './deploying.js';
 import { readDeployment } from './deployments.js';
@@ -58,7 +59,7 @@ async function applyFields(ctx: AdminContext, stage: Stage, body: Body): Promise
   if (deploymentId !== undefined) {
     const deployment = await readDeployment(ctx, stage.apiId, deploymentId);
     const problems = ctx.checkDeployment?.(deployment, stage) ?? [];
-    if (problems.length > 0) throw badRequest(`Unable to deploy API: ${problems.join('\n')}`);
+    if (problems.length > 0) throw badRequest(`${INVALID_DEPLOYMENT}${problems.join('\n')}`);
     stage.deploymentId = deploymentId;
   }
   const wasAutoDeploy = stage.autoDeploy === true;

@@ -61,9 +61,7 @@ export class DomainTable {
         endpointType: domain.endpointType,
         certificateName: domain.certificateName ?? domain.certificateArn,
         mutualTls: domain.mutualTlsAuthentication,
-        mappings: (byDomain.get(name) ?? []).sort(
-          (a, b) => b.apiMappingKey.length - a.apiMappingKey.length,
-        ),
+        mappings: (byDomain.get(name) ?? []).sort((a, b) => b.apiMappingKey.length - a.apiMappingKey.length),
       };
       if (name.startsWith('*.')) this.wildcards.set(name.slice(1), entry);
       else this.exact.set(name, entry);

@@ -11,7 +11,12 @@ import {
   type Socket,
 } from 'node:net';
 import type { SecureContext } from 'node:tls';
-import { answerClientError, gatewayRequestListener, gatewayServerOptions, type ListenerOptions } from '../listener.js';
+import {
+  answerClientError,
+  gatewayRequestListener,
+  gatewayServerOptions,
+  type ListenerOptions,
+} from '../listener.js';
 import { peekServerName } from './client-hello.js';
 import { hostnameOf } from './domain-table.js';
 import { SecureContexts, type CertificateFiles } from './secure-contexts.js';
@@ -33,6 +38,8 @@ export interface TlsListener {
 }
 
 export async function createTlsListener(options: TlsListenerOptions): Promise<TlsListener> {
+  if (Object.keys(options.certificates).length === 0)
+    options.log('TLS: no certificates in the configuration file; every HTTPS handshake will fail');
   const contexts = new SecureContexts(options);
   const defaultPem = await contexts.defaultPem();
   const registry = options.registry;
@@ -60,7 +67,10 @@ export async function createTlsListener(options: TlsListenerOptions): Promise<Tl
   const plain = createHttpsServer(serverOptions, handler);
   // The verdict on the certificate is the request's to give (403, as AWS answers), so an
   // untrusted or missing certificate does not end the handshake.
-  const mutual = createHttpsServer({ ...serverOptions, requestCert: true, rejectUnauthorized: false }, handler);
+  const mutual = createHttpsServer(
+    { ...serverOptions, requestCert: true, rejectUnauthorized: false },
+    handler,
+  );
   for (const server of [plain, mutual]) {
     server.on('clientError', answerClientError);
     // Handshake failures (scanners, clients that distrust the certificate) are the client's.

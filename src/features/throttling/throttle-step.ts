@@ -45,6 +45,7 @@ function throttled(): never {
 
 export function compileThrottle(options: ThrottleStepOptions): RequestStep | null {
   const { throttling, apiId, stageName, routeKey, limits, planMethodKey } = options;
+  if (!throttling.enabled) return null;
   const { state, clock } = throttling;
   const statics: TokenBucket[] = [];
   let refuse = false;

@@ -19,6 +19,8 @@ export interface ThrottlingOptions {
   account?: ThrottleSettings | null;
   /** ms since the epoch; injectable for tests. */
   clock?: () => number;
+  /** False: no route is throttled and no quota counted; usage plans are still known (GetUsage). */
+  enabled?: boolean;
 }
 
 export class Throttling {
@@ -29,8 +31,10 @@ export class Throttling {
   /** Null when the account-level limit is switched off. */
   readonly accountBucket: TokenBucket | null;
   readonly plans = new UsagePlanState();
+  readonly enabled: boolean;
 
   constructor(options: ThrottlingOptions = {}) {
+    this.enabled = options.enabled ?? true;
     this.state = options.state ?? new MemoryRuntimeState();
     this.clock = options.clock ?? Date.now;
     const account = options.account === undefined ? AWS_ACCOUNT_LIMITS : options.account;
@@ -46,6 +50,14 @@ export class Throttling {
     return this.plans.refresh(source);
   }
 
+  /**
+   * Waits, at most `timeoutMs`, for the state to answer, so that a gateway starting next to a
+   * Redis does not refuse (or decide locally) its first requests while it connects.
+   */
+  ready(timeoutMs = 5000): Promise<boolean> {
+    return this.state.ready(timeoutMs);
+  }
+
   close(): Promise<void> {
     return this.state.close();
   }
@@ -58,6 +70,8 @@ export interface ThrottlingSettings {
   /** The account-level limits; null switches them off; default AWS's. */
   account?: ThrottleSettings | null | undefined;
   clock?: (() => number) | undefined;
+  /** False: no throttling or quotas at all (the configuration file's `throttling: false`). */
+  enabled?: boolean | undefined;
 }
 
 export function createThrottling(
@@ -68,5 +82,6 @@ export function createThrottling(
     state: openRuntimeState({ ...settings.state, log }),
     ...(settings.account !== undefined && { account: settings.account }),
     ...(settings.clock !== undefined && { clock: settings.clock }),
+    ...(settings.enabled !== undefined && { enabled: settings.enabled }),
   });
 }

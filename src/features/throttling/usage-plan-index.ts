@@ -33,10 +33,14 @@ export class PlanBinding {
   chargeAt(now: number): UsageCharge {
     if (this.charge === undefined || now >= this.dayEnd || now < this.dayStart) {
       const day = Math.floor(now / DAY_MS);
-      const period = this.quota ? quotaPeriod(this.quota, now) : { start: day * DAY_MS, end: (day + 1) * DAY_MS };
+      const period = this.quota
+        ? quotaPeriod(this.quota.period, now)
+        : { start: day * DAY_MS, end: (day + 1) * DAY_MS };
       this.charge = Object.freeze({
         key: this.usageKey,
+        planKey: this.usagePlanId,
         quotaLimit: this.quota ? this.quota.limit : -1,
+        quotaOffset: this.quota ? this.quota.offset : 0,
         periodStart: period.start,
         periodEnd: period.end,
         day,
@@ -69,11 +73,16 @@ export class UsagePlanIndex {
  * Joins keys to the plans covering each stage. AWS lets a key be in only one plan per API
  * stage; where the configuration has more, the plan with the lowest id applies.
  */
-export function buildUsagePlanIndex(plans: readonly UsagePlan[], links: readonly UsagePlanKey[]): UsagePlanIndex {
+export function buildUsagePlanIndex(
+  plans: readonly UsagePlan[],
+  links: readonly UsagePlanKey[],
+): UsagePlanIndex {
   const planById = new Map(plans.map((plan) => [plan.id, plan]));
   const byKey = new Map<string, Map<string, PlanBinding>>();
   const keysOfPlan = new Map<string, string[]>();
-  const sorted = [...links].sort((a, b) => (a.usagePlanId < b.usagePlanId ? -1 : a.usagePlanId > b.usagePlanId ? 1 : 0));
+  const sorted = [...links].sort((a, b) =>
+    a.usagePlanId < b.usagePlanId ? -1 : a.usagePlanId > b.usagePlanId ? 1 : 0,
+  );
   for (const { usagePlanId, keyId } of sorted) {
     const plan = planById.get(usagePlanId);
     if (plan === undefined) continue;
@@ -81,7 +90,7 @@ export function buildUsagePlanIndex(plans: readonly UsagePlan[], links: readonly
     if (keys === undefined) keysOfPlan.set(usagePlanId, (keys = []));
     keys.push(keyId);
     let stages = byKey.get(keyId);
-    if (stages === undefined) byKey.set(keyId, (stages = new Map()));
+    if (stages === undefined) byKey.set(keyId, (stages = new Map<string, PlanBinding>()));
     for (const apiStage of plan.apiStages) {
       const stageKey = stageKeyOf(apiStage.apiId, apiStage.stage);
       if (stages.has(stageKey)) continue;

@@ -16,39 +16,8 @@ export function escapeJavaScript(s: string): string {
   let last = 0;
   for (let i = 0; i < s.length; i++) {
     const c = s.charCodeAt(i);
-    let escaped: string | undefined;
-    if (c < 0x20) {
-      switch (c) {
-        case 8:
-          escaped = '\\b';
-          break;
-        case 9:
-          escaped = '\\t';
-          break;
-        case 10:
-          escaped = '\\n';
-          break;
-        case 12:
-          escaped = '\\f';
-          break;
-        case 13:
-          escaped = '\\r';
-          break;
-        default:
-          escaped = `\\u${hex4(c)}`;
-      }
-    } else if (c > 0x7f) {
-      escaped = `\\u${hex4(c)}`;
-    } else if (c === 0x27) {
-      escaped = "\\'";
-    } else if (c === 0x22) {
-      escaped = '\\"';
-    } else if (c === 0x5c) {
-      escaped = '\\\\';
-    } else if (c === 0x2f) {
-      escaped = '\\/';
-    }
-    if (escaped !== undefined) {
+    const escaped = c < 0x80 ? ASCII_ESCAPES[c]! : `\\u${hex4(c)}`;
+    if (escaped !== '') {
       out += s.slice(last, i) + escaped;
       last = i + 1;
     }
@@ -56,7 +25,39 @@ export function escapeJavaScript(s: string): string {
   return last === 0 ? s : out + s.slice(last);
 }
 
-const hex4 = (c: number): string => c.toString(16).toUpperCase().padStart(4, '0');
+const HEX = '0123456789ABCDEF';
+
+/** Four upper-case hex digits of a UTF-16 code unit. */
+const hex4 = (c: number): string => HEX[(c >> 12) & 15]! + HEX[(c >> 8) & 15]! + HEX[(c >> 4) & 15]! + HEX[c & 15]!;
+
+/**
+ * What escapeJavaScript turns each ASCII character into, '' for those it keeps: looked up per
+ * character, as every request template runs escapeJavaScript over most of its values.
+ */
+const ASCII_ESCAPES: readonly string[] = Array.from({ length: 0x80 }, (_, c) => {
+  switch (c) {
+    case 8:
+      return '\\b';
+    case 9:
+      return '\\t';
+    case 10:
+      return '\\n';
+    case 12:
+      return '\\f';
+    case 13:
+      return '\\r';
+    case 0x27:
+      return "\\'";
+    case 0x22:
+      return '\\"';
+    case 0x5c:
+      return '\\\\';
+    case 0x2f:
+      return '\\/';
+    default:
+      return c < 0x20 ? `\\u${hex4(c)}` : '';
+  }
+});
 
 const isUrlSafe = (b: number): boolean =>
   (b >= 0x30 && b <= 0x39) ||

@@ -35,6 +35,8 @@ const SWEEP_EVERY = 10_000;
 export class MemoryRuntimeState implements RuntimeState {
   private readonly buckets = new Map<string, BucketState>();
   private readonly usage = new Map<string, UsageState>();
+  /** Plan → the start of its first quota period; one number per plan, never swept. */
+  private readonly firstPeriods = new Map<string, number>();
   private readonly tokens: number[] = [];
   private untilSweep = SWEEP_EVERY;
 
@@ -63,7 +65,13 @@ export class MemoryRuntimeState implements RuntimeState {
         usage.periodEnd = charge.periodEnd;
         usage.used = 0;
       }
-      if (charge.quotaLimit >= 0 && usage.used >= charge.quotaLimit) return QUOTA_EXCEEDED;
+      if (charge.quotaLimit >= 0) {
+        let first = this.firstPeriods.get(charge.planKey);
+        if (first === undefined) this.firstPeriods.set(charge.planKey, (first = charge.periodStart));
+        const limit =
+          first === charge.periodStart ? charge.quotaLimit - charge.quotaOffset : charge.quotaLimit;
+        if (usage.used >= limit) return QUOTA_EXCEEDED;
+      }
     }
     for (let i = 0; i < buckets.length; i++) {
       const bucket = buckets[i]!;
@@ -91,7 +99,16 @@ export class MemoryRuntimeState implements RuntimeState {
     return Promise.resolve(days.map((day) => usage?.days.get(day) ?? 0));
   }
 
+  firstQuotaPeriod(planKey: string): Promise<number | undefined> {
+    return Promise.resolve(this.firstPeriods.get(planKey));
+  }
+
+  ready(): Promise<boolean> {
+    return Promise.resolve(true);
+  }
+
   close(): Promise<void> {
+    this.firstPeriods.clear();
     this.buckets.clear();
     this.usage.clear();
     return Promise.resolve();

@@ -103,25 +103,33 @@ export class RedisRuntimeState implements RuntimeState {
     this.client.on('error', (error: unknown) => this.markUnavailable(error));
   }
 
-  admit(buckets: readonly TokenBucket[], charge: UsageCharge | null, now: number): Verdict | Promise<Verdict> {
+  admit(
+    buckets: readonly TokenBucket[],
+    charge: UsageCharge | null,
+    now: number,
+  ): Verdict | Promise<Verdict> {
     if (this.client.status !== 'ready') return this.unavailable(buckets, now, undefined);
-    const keys = buckets.length + (charge === null ? 0 : 2);
-    const args: (string | number)[] = new Array(keys + 2 + buckets.length * 2 + (charge === null ? 0 : 3));
-    let k = 0;
-    let a = keys;
-    args[a++] = now;
-    args[a++] = buckets.length;
-    for (const bucket of buckets) {
-      args[k++] = this.bucketKey(bucket.key);
-      args[a++] = bucket.rateLimit;
-      args[a++] = bucket.burstLimit;
-    }
+    const keys = buckets.length + (charge === null ? 0 : 3);
+    // KEYS first, then ARGV, in one array: ioredis sends it as it is.
+    const args: (string | number)[] = [];
+    for (const bucket of buckets) args.push(this.bucketKey(bucket.key));
     if (charge !== null) {
-      args[k++] = this.quotaKey(charge.key, charge.periodStart);
-      args[k++] = this.usageKey(charge.key, charge.day);
-      args[a++] = charge.quotaLimit;
-      args[a++] = Math.max(1, charge.periodEnd - now) + DAY_MS;
-      args[a++] = (USAGE_RETENTION_DAYS + 1) * DAY_MS;
+      args.push(
+        this.quotaKey(charge.key, charge.periodStart),
+        this.usageKey(charge.key, charge.day),
+        this.firstPeriodKey(charge.planKey),
+      );
+    }
+    args.push(now, buckets.length);
+    for (const bucket of buckets) args.push(bucket.rateLimit, bucket.burstLimit);
+    if (charge !== null) {
+      args.push(
+        charge.quotaLimit,
+        Math.max(1, charge.periodEnd - now) + DAY_MS,
+        (USAGE_RETENTION_DAYS + 1) * DAY_MS,
+        String(charge.periodStart),
+        charge.quotaOffset,
+      );
     }
     return this.admitCommand(keys, ...args).then(
       (verdict) => {
@@ -138,6 +146,25 @@ export class RedisRuntimeState implements RuntimeState {
     return values.map((value) => (value === null ? 0 : Number(value)));
   }
 
+  async firstQuotaPeriod(planKey: string): Promise<number | undefined> {
+    const value = await this.client.get(this.firstPeriodKey(planKey));
+    return value === null ? undefined : Number(value);
+  }
+
+  ready(timeoutMs: number): Promise<boolean> {
+    if (this.client.status === 'ready') return Promise.resolve(true);
+    return new Promise((resolve) => {
+      const done = (ready: boolean) => {
+        clearTimeout(timer);
+        this.client.off('ready', onReady);
+        resolve(ready);
+      };
+      const onReady = () => done(true);
+      const timer = setTimeout(() => done(false), timeoutMs);
+      this.client.on('ready', onReady);
+    });
+  }
+
   async close(): Promise<void> {
     await this.fallback.close();
     if (this.options.ownsClient) {
@@ -149,11 +176,7 @@ export class RedisRuntimeState implements RuntimeState {
     }
   }
 
-  private unavailable(
-    buckets: readonly TokenBucket[],
-    now: number,
-    error: unknown,
-  ): Verdict {
+  private unavailable(buckets: readonly TokenBucket[], now: number, error: unknown): Verdict {
     this.markUnavailable(error);
     if (this.failure === 'closed') return UNAVAILABLE;
     // Quotas and usage are Redis's to count: in memory they would restart from zero in each
@@ -178,6 +201,10 @@ export class RedisRuntimeState implements RuntimeState {
 
   private quotaKey(key: string, periodStart: number): string {
     return `${this.tag}q:${key}:${periodStart}`;
+  }
+
+  private firstPeriodKey(planKey: string): string {
+    return `${this.tag}f:${planKey}`;
   }
 
   private usageKey(key: string, day: number): string {

@@ -8,7 +8,9 @@ import Database from 'better-sqlite3';
 import { apiIdOf, type Api, type Deployment, type Stage } from '../../model/api.js';
 import type { ApiMapping, DomainName } from '../../model/domain-names.js';
 import type { ApiKey, UsagePlan, UsagePlanKey } from '../../model/usage-plans.js';
-import { ConflictError, NotFoundError, type ConfigStore } from '../config-store.js';
+import type { ConfigStore } from '../config-store.js';
+import { DocumentReader } from '../documents.js';
+import * as problems from '../errors.js';
 import { migrate } from './migrations.js';
 
 export const DATABASE_FILE_NAME = 'gatehouse.db';
@@ -213,9 +215,6 @@ function prepareStatements(db: Database.Database): Statements {
   };
 }
 
-const isObject = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
-
 const messageOf = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 
 const codeOf = (error: unknown): string | undefined =>
@@ -307,6 +306,7 @@ function openDatabase(file: string): Database.Database {
 
 export class SqliteConfigStore implements ConfigStore {
   private readonly statements: Statements;
+  private readonly rows: DocumentReader;
   private readonly listeners = new Set<() => void>();
   private pollTimer: ReturnType<typeof setInterval> | undefined;
   private pendingNotify: ReturnType<typeof setImmediate> | undefined;
@@ -349,12 +349,13 @@ export class SqliteConfigStore implements ConfigStore {
     private readonly onListenerError: (error: unknown) => void,
   ) {
     const s = (this.statements = prepareStatements(db));
+    this.rows = new DocumentReader(file);
 
     // IMMEDIATE: these read, then write. A deferred transaction would take the write lock
     // only at the write, and in WAL mode that upgrade fails at once (without waiting out
     // busy_timeout) when another process committed in between.
     const createDeployment = db.transaction((deployment: Deployment) => {
-      if (s.apiExists.get(deployment.apiId) === undefined) throw this.apiNotFound(deployment.apiId);
+      if (s.apiExists.get(deployment.apiId) === undefined) throw problems.apiNotFound(deployment.apiId);
       try {
         s.insertDeployment.run(
           deployment.apiId,
@@ -364,7 +365,7 @@ export class SqliteConfigStore implements ConfigStore {
         );
       } catch (error) {
         if (codeOf(error) === 'SQLITE_CONSTRAINT_PRIMARYKEY') {
-          throw new ConflictError(`Deployment ${deployment.id} already exists for API ${deployment.apiId}`);
+          throw problems.deploymentExists(deployment.apiId, deployment.id);
         }
         throw error;
       }
@@ -373,33 +374,33 @@ export class SqliteConfigStore implements ConfigStore {
 
     const deleteDeployment = db.transaction((apiId: string, deploymentId: string) => {
       if (s.deploymentExists.get(apiId, deploymentId) === undefined) {
-        throw this.deploymentNotFound(apiId, deploymentId);
+        throw problems.deploymentNotFound(apiId, deploymentId);
       }
       if (s.stageOnDeployment.get(apiId, deploymentId) !== undefined) {
-        throw new ConflictError('Active stages pointing to this deployment must be moved or deleted');
+        throw problems.deploymentInUse();
       }
       s.deleteDeployment.run(apiId, deploymentId);
     });
     this.deleteDeploymentTx = (apiId, deploymentId) => deleteDeployment.immediate(apiId, deploymentId);
 
     const putStage = db.transaction((stage: Stage) => {
-      if (s.apiExists.get(stage.apiId) === undefined) throw this.apiNotFound(stage.apiId);
+      if (s.apiExists.get(stage.apiId) === undefined) throw problems.apiNotFound(stage.apiId);
       const deploymentId = stage.deploymentId;
       if (deploymentId !== undefined && s.deploymentExists.get(stage.apiId, deploymentId) === undefined) {
-        throw this.deploymentNotFound(stage.apiId, deploymentId);
+        throw problems.deploymentNotFound(stage.apiId, deploymentId);
       }
       s.upsertStage.run(stage.apiId, stage.stageName, deploymentId ?? null, JSON.stringify(stage));
     });
     this.putStageTx = (stage) => putStage.immediate(stage);
 
     const addUsagePlanKey = db.transaction((usagePlanId: string, keyId: string) => {
-      if (s.usagePlanExists.get(usagePlanId) === undefined) throw this.usagePlanNotFound(usagePlanId);
-      if (s.apiKeyExists.get(keyId) === undefined) throw this.apiKeyNotFound(keyId);
+      if (s.usagePlanExists.get(usagePlanId) === undefined) throw problems.usagePlanNotFound(usagePlanId);
+      if (s.apiKeyExists.get(keyId) === undefined) throw problems.apiKeyNotFound(keyId);
       try {
         s.insertUsagePlanKey.run(usagePlanId, keyId);
       } catch (error) {
         if (codeOf(error) === 'SQLITE_CONSTRAINT_PRIMARYKEY') {
-          throw new ConflictError(`API key ${keyId} is already in usage plan ${usagePlanId}`);
+          throw problems.usagePlanKeyExists(usagePlanId, keyId);
         }
         throw error;
       }
@@ -407,20 +408,18 @@ export class SqliteConfigStore implements ConfigStore {
     this.addUsagePlanKeyTx = (usagePlanId, keyId) => addUsagePlanKey.immediate(usagePlanId, keyId);
 
     const removeUsagePlanKey = db.transaction((usagePlanId: string, keyId: string) => {
-      if (s.usagePlanExists.get(usagePlanId) === undefined) throw this.usagePlanNotFound(usagePlanId);
+      if (s.usagePlanExists.get(usagePlanId) === undefined) throw problems.usagePlanNotFound(usagePlanId);
       if (s.deleteUsagePlanKey.run(usagePlanId, keyId).changes === 0) {
-        throw new NotFoundError(
-          `Invalid Usage Plan Key identifier specified: API key ${keyId} is not in usage plan ${usagePlanId}`,
-        );
+        throw problems.usagePlanKeyNotFound(usagePlanId, keyId);
       }
     });
     this.removeUsagePlanKeyTx = (usagePlanId, keyId) => removeUsagePlanKey.immediate(usagePlanId, keyId);
 
     const createApiMapping = db.transaction((mapping: ApiMapping) => {
       if (s.domainNameExists.get(mapping.domainName) === undefined) {
-        throw this.domainNameNotFound(mapping.domainName);
+        throw problems.domainNameNotFound(mapping.domainName);
       }
-      if (s.apiExists.get(mapping.apiId) === undefined) throw this.apiNotFound(mapping.apiId);
+      if (s.apiExists.get(mapping.apiId) === undefined) throw problems.apiNotFound(mapping.apiId);
       try {
         s.insertApiMapping.run(
           mapping.domainName,
@@ -437,9 +436,9 @@ export class SqliteConfigStore implements ConfigStore {
 
     const updateApiMapping = db.transaction((mapping: ApiMapping) => {
       if (s.apiMappingExists.get(mapping.domainName, mapping.apiMappingId) === undefined) {
-        throw this.apiMappingNotFound(mapping.domainName, mapping.apiMappingId);
+        throw problems.apiMappingNotFound(mapping.domainName, mapping.apiMappingId);
       }
-      if (s.apiExists.get(mapping.apiId) === undefined) throw this.apiNotFound(mapping.apiId);
+      if (s.apiExists.get(mapping.apiId) === undefined) throw problems.apiNotFound(mapping.apiId);
       try {
         s.updateApiMapping.run(
           mapping.apiMappingKey,
@@ -462,8 +461,7 @@ export class SqliteConfigStore implements ConfigStore {
       try {
         s.insertApi.run(id, api.protocolType, JSON.stringify(api), now, now);
       } catch (error) {
-        if (codeOf(error) === 'SQLITE_CONSTRAINT_PRIMARYKEY')
-          throw new ConflictError(`API ${id} already exists`);
+        if (codeOf(error) === 'SQLITE_CONSTRAINT_PRIMARYKEY') throw problems.apiExists(id);
         throw error;
       }
     });
@@ -473,7 +471,7 @@ export class SqliteConfigStore implements ConfigStore {
     return this.write((s) => {
       const id = apiIdOf(api);
       if (s.updateApi.run(api.protocolType, JSON.stringify(api), Date.now(), id).changes === 0) {
-        throw this.apiNotFound(id);
+        throw problems.apiNotFound(id);
       }
     });
   }
@@ -481,17 +479,17 @@ export class SqliteConfigStore implements ConfigStore {
   getApi(apiId: string): Promise<Api | undefined> {
     return this.read((s) => {
       const row = s.getApi.get(apiId);
-      return row && this.apiFrom(row);
+      return row && this.rows.api(row.id, row.definition);
     });
   }
 
   listApis(): Promise<Api[]> {
-    return this.read((s) => s.listApis.all().map((row) => this.apiFrom(row)));
+    return this.read((s) => s.listApis.all().map((row) => this.rows.api(row.id, row.definition)));
   }
 
   deleteApi(apiId: string): Promise<void> {
     return this.write((s) => {
-      if (s.deleteApi.run(apiId).changes === 0) throw this.apiNotFound(apiId);
+      if (s.deleteApi.run(apiId).changes === 0) throw problems.apiNotFound(apiId);
     });
   }
 
@@ -502,12 +500,14 @@ export class SqliteConfigStore implements ConfigStore {
   getDeployment(apiId: string, deploymentId: string): Promise<Deployment | undefined> {
     return this.read((s) => {
       const row = s.getDeployment.get(apiId, deploymentId);
-      return row && this.deploymentFrom(row);
+      return row && this.rows.deployment(row.api_id, row.id, row.snapshot);
     });
   }
 
   listDeployments(apiId: string): Promise<Deployment[]> {
-    return this.read((s) => s.listDeployments.all(apiId).map((row) => this.deploymentFrom(row)));
+    return this.read((s) =>
+      s.listDeployments.all(apiId).map((row) => this.rows.deployment(row.api_id, row.id, row.snapshot)),
+    );
   }
 
   deleteDeployment(apiId: string, deploymentId: string): Promise<void> {
@@ -521,14 +521,14 @@ export class SqliteConfigStore implements ConfigStore {
   getStage(apiId: string, stageName: string): Promise<Stage | undefined> {
     return this.read((s) => {
       const row = s.getStage.get(apiId, stageName);
-      return row && this.stageFrom(row);
+      return row && this.rows.stage(row.api_id, row.stage_name, row.definition);
     });
   }
 
   listStages(apiId?: string): Promise<Stage[]> {
     return this.read((s) =>
       (apiId === undefined ? s.listAllStages.all() : s.listStagesOfApi.all(apiId)).map((row) =>
-        this.stageFrom(row),
+        this.rows.stage(row.api_id, row.stage_name, row.definition),
       ),
     );
   }
@@ -536,7 +536,7 @@ export class SqliteConfigStore implements ConfigStore {
   deleteStage(apiId: string, stageName: string): Promise<void> {
     return this.write((s) => {
       if (s.deleteStage.run(apiId, stageName).changes === 0) {
-        throw new NotFoundError(`Invalid stage identifier specified: stage ${stageName} of API ${apiId}`);
+        throw problems.stageNotFound(apiId, stageName);
       }
     });
   }
@@ -554,19 +554,21 @@ export class SqliteConfigStore implements ConfigStore {
   getApiKey(keyId: string): Promise<ApiKey | undefined> {
     return this.read((s) => {
       const row = s.getApiKey.get(keyId);
-      return row && this.apiKeyFrom(row);
+      return row && this.rows.apiKey(row.id, row.value, row.definition);
     });
   }
 
   getApiKeyByValue(value: string): Promise<ApiKey | undefined> {
     return this.read((s) => {
       const row = s.getApiKeyByValue.get(value);
-      return row && this.apiKeyFrom(row);
+      return row && this.rows.apiKey(row.id, row.value, row.definition);
     });
   }
 
   listApiKeys(): Promise<ApiKey[]> {
-    return this.read((s) => s.listApiKeys.all().map((row) => this.apiKeyFrom(row)));
+    return this.read((s) =>
+      s.listApiKeys.all().map((row) => this.rows.apiKey(row.id, row.value, row.definition)),
+    );
   }
 
   updateApiKey(key: ApiKey): Promise<void> {
@@ -577,13 +579,13 @@ export class SqliteConfigStore implements ConfigStore {
       } catch (error) {
         throw this.apiKeyConflict(error, key.id);
       }
-      if (changes === 0) throw this.apiKeyNotFound(key.id);
+      if (changes === 0) throw problems.apiKeyNotFound(key.id);
     });
   }
 
   deleteApiKey(keyId: string): Promise<void> {
     return this.write((s) => {
-      if (s.deleteApiKey.run(keyId).changes === 0) throw this.apiKeyNotFound(keyId);
+      if (s.deleteApiKey.run(keyId).changes === 0) throw problems.apiKeyNotFound(keyId);
     });
   }
 
@@ -593,7 +595,7 @@ export class SqliteConfigStore implements ConfigStore {
         s.insertUsagePlan.run(plan.id, JSON.stringify(plan));
       } catch (error) {
         if (codeOf(error) === 'SQLITE_CONSTRAINT_PRIMARYKEY') {
-          throw new ConflictError(`Usage plan ${plan.id} already exists`);
+          throw problems.usagePlanExists(plan.id);
         }
         throw error;
       }
@@ -603,25 +605,25 @@ export class SqliteConfigStore implements ConfigStore {
   getUsagePlan(usagePlanId: string): Promise<UsagePlan | undefined> {
     return this.read((s) => {
       const row = s.getUsagePlan.get(usagePlanId);
-      return row && this.usagePlanFrom(row);
+      return row && this.rows.usagePlan(row.id, row.definition);
     });
   }
 
   listUsagePlans(): Promise<UsagePlan[]> {
-    return this.read((s) => s.listUsagePlans.all().map((row) => this.usagePlanFrom(row)));
+    return this.read((s) => s.listUsagePlans.all().map((row) => this.rows.usagePlan(row.id, row.definition)));
   }
 
   updateUsagePlan(plan: UsagePlan): Promise<void> {
     return this.write((s) => {
       if (s.updateUsagePlan.run(JSON.stringify(plan), plan.id).changes === 0) {
-        throw this.usagePlanNotFound(plan.id);
+        throw problems.usagePlanNotFound(plan.id);
       }
     });
   }
 
   deleteUsagePlan(usagePlanId: string): Promise<void> {
     return this.write((s) => {
-      if (s.deleteUsagePlan.run(usagePlanId).changes === 0) throw this.usagePlanNotFound(usagePlanId);
+      if (s.deleteUsagePlan.run(usagePlanId).changes === 0) throw problems.usagePlanNotFound(usagePlanId);
     });
   }
 
@@ -647,7 +649,7 @@ export class SqliteConfigStore implements ConfigStore {
         s.insertDomainName.run(domain.domainName, JSON.stringify(domain));
       } catch (error) {
         if (codeOf(error) === 'SQLITE_CONSTRAINT_PRIMARYKEY') {
-          throw new ConflictError('The domain name you provided already exists.');
+          throw problems.domainNameExists();
         }
         throw error;
       }
@@ -657,25 +659,27 @@ export class SqliteConfigStore implements ConfigStore {
   getDomainName(domainName: string): Promise<DomainName | undefined> {
     return this.read((s) => {
       const row = s.getDomainName.get(domainName);
-      return row && this.domainNameFrom(row);
+      return row && this.rows.domainName(row.domain_name, row.definition);
     });
   }
 
   listDomainNames(): Promise<DomainName[]> {
-    return this.read((s) => s.listDomainNames.all().map((row) => this.domainNameFrom(row)));
+    return this.read((s) =>
+      s.listDomainNames.all().map((row) => this.rows.domainName(row.domain_name, row.definition)),
+    );
   }
 
   updateDomainName(domain: DomainName): Promise<void> {
     return this.write((s) => {
       if (s.updateDomainName.run(JSON.stringify(domain), domain.domainName).changes === 0) {
-        throw this.domainNameNotFound(domain.domainName);
+        throw problems.domainNameNotFound(domain.domainName);
       }
     });
   }
 
   deleteDomainName(domainName: string): Promise<void> {
     return this.write((s) => {
-      if (s.deleteDomainName.run(domainName).changes === 0) throw this.domainNameNotFound(domainName);
+      if (s.deleteDomainName.run(domainName).changes === 0) throw problems.domainNameNotFound(domainName);
     });
   }
 
@@ -686,14 +690,14 @@ export class SqliteConfigStore implements ConfigStore {
   getApiMapping(domainName: string, apiMappingId: string): Promise<ApiMapping | undefined> {
     return this.read((s) => {
       const row = s.getApiMapping.get(domainName, apiMappingId);
-      return row && this.apiMappingFrom(row);
+      return row && this.rows.apiMapping(row.domain_name, row.id, row.definition);
     });
   }
 
   listApiMappings(domainName?: string): Promise<ApiMapping[]> {
     return this.read((s) =>
       (domainName === undefined ? s.listAllApiMappings.all() : s.listApiMappingsOfDomain.all(domainName)).map(
-        (row) => this.apiMappingFrom(row),
+        (row) => this.rows.apiMapping(row.domain_name, row.id, row.definition),
       ),
     );
   }
@@ -705,7 +709,7 @@ export class SqliteConfigStore implements ConfigStore {
   deleteApiMapping(domainName: string, apiMappingId: string): Promise<void> {
     return this.write((s) => {
       if (s.deleteApiMapping.run(domainName, apiMappingId).changes === 0) {
-        throw this.apiMappingNotFound(domainName, apiMappingId);
+        throw problems.apiMappingNotFound(domainName, apiMappingId);
       }
     });
   }
@@ -810,147 +814,13 @@ export class SqliteConfigStore implements ConfigStore {
     }
   }
 
-  private apiFrom(row: ApiRow): Api {
-    const value = this.decode('apis', row.id, row.definition);
-    if (value.protocolType !== 'REST' && value.protocolType !== 'HTTP') {
-      throw this.damaged(
-        'apis',
-        row.id,
-        `an API whose protocolType is ${JSON.stringify(value.protocolType)}`,
-      );
-    }
-    const api = value as unknown as Api;
-    if (apiIdOf(api) !== row.id) {
-      throw this.damaged('apis', row.id, `an API whose id is ${JSON.stringify(apiIdOf(api))}`);
-    }
-    return api;
-  }
-
-  private deploymentFrom(row: DeploymentRow): Deployment {
-    const key = `${row.api_id}/${row.id}`;
-    const value = this.decode('deployments', key, row.snapshot);
-    if (value.id !== row.id || value.apiId !== row.api_id) {
-      throw this.damaged('deployments', key, `deployment ${String(value.id)} of API ${String(value.apiId)}`);
-    }
-    if (!isObject(value.api)) throw this.damaged('deployments', key, 'a deployment without an API snapshot');
-    return value as unknown as Deployment;
-  }
-
-  private stageFrom(row: StageRow): Stage {
-    const key = `${row.api_id}/${row.stage_name}`;
-    const value = this.decode('stages', key, row.definition);
-    if (value.stageName !== row.stage_name || value.apiId !== row.api_id) {
-      throw this.damaged('stages', key, `stage ${String(value.stageName)} of API ${String(value.apiId)}`);
-    }
-    if (!isObject(value.variables)) throw this.damaged('stages', key, 'a stage without variables');
-    return value as unknown as Stage;
-  }
-
-  private apiKeyFrom(row: ApiKeyRow): ApiKey {
-    const value = this.decode('api_keys', row.id, row.definition);
-    if (value.id !== row.id) {
-      throw this.damaged('api_keys', row.id, `an API key whose id is ${JSON.stringify(value.id)}`);
-    }
-    if (value.value !== row.value) throw this.damaged('api_keys', row.id, 'an API key with another value');
-    if (typeof value.enabled !== 'boolean') {
-      throw this.damaged('api_keys', row.id, 'an API key without a boolean enabled');
-    }
-    return value as unknown as ApiKey;
-  }
-
-  private usagePlanFrom(row: UsagePlanRow): UsagePlan {
-    const value = this.decode('usage_plans', row.id, row.definition);
-    if (value.id !== row.id) {
-      throw this.damaged('usage_plans', row.id, `a usage plan whose id is ${JSON.stringify(value.id)}`);
-    }
-    if (!Array.isArray(value.apiStages)) {
-      throw this.damaged('usage_plans', row.id, 'a usage plan without apiStages');
-    }
-    return value as unknown as UsagePlan;
-  }
-
-  private domainNameFrom(row: DomainNameRow): DomainName {
-    const value = this.decode('domain_names', row.domain_name, row.definition);
-    if (value.domainName !== row.domain_name) {
-      throw this.damaged(
-        'domain_names',
-        row.domain_name,
-        `a domain name whose name is ${JSON.stringify(value.domainName)}`,
-      );
-    }
-    return value as unknown as DomainName;
-  }
-
-  private apiMappingFrom(row: ApiMappingRow): ApiMapping {
-    const key = `${row.domain_name}/${row.id}`;
-    const value = this.decode('api_mappings', key, row.definition);
-    if (value.apiMappingId !== row.id || value.domainName !== row.domain_name) {
-      throw this.damaged(
-        'api_mappings',
-        key,
-        `API mapping ${String(value.apiMappingId)} of domain name ${String(value.domainName)}`,
-      );
-    }
-    if (typeof value.apiMappingKey !== 'string') {
-      throw this.damaged('api_mappings', key, 'an API mapping without a base path');
-    }
-    return value as unknown as ApiMapping;
-  }
-
-  /** Parsing afresh on every read is also what makes each returned object the caller's own copy. */
-  private decode(table: string, key: string, text: unknown): Record<string, unknown> {
-    if (typeof text !== 'string') throw this.damaged(table, key, `a ${typeof text} where JSON text belongs`);
-    let value: unknown;
-    try {
-      value = JSON.parse(text);
-    } catch (error) {
-      throw this.damaged(table, key, `invalid JSON (${messageOf(error)})`);
-    }
-    if (!isObject(value)) throw this.damaged(table, key, 'JSON that is not an object');
-    return value;
-  }
-
-  private damaged(table: string, key: string, problem: string): Error {
-    return new Error(`Gatehouse config store ${this.file}: row ${key} of table ${table} holds ${problem}`);
-  }
-
-  private apiNotFound(apiId: string): NotFoundError {
-    return new NotFoundError(`Invalid API identifier specified: ${apiId}`);
-  }
-
-  private deploymentNotFound(apiId: string, deploymentId: string): NotFoundError {
-    return new NotFoundError(
-      `Invalid deployment identifier specified: deployment ${deploymentId} of API ${apiId}`,
-    );
-  }
-
-  private apiKeyNotFound(keyId: string): NotFoundError {
-    return new NotFoundError(`Invalid API Key identifier specified: ${keyId}`);
-  }
-
-  private usagePlanNotFound(usagePlanId: string): NotFoundError {
-    return new NotFoundError(`Invalid Usage Plan ID specified: ${usagePlanId}`);
-  }
-
-  private domainNameNotFound(domainName: string): NotFoundError {
-    return new NotFoundError(`Invalid domain name identifier specified: ${domainName}`);
-  }
-
-  private apiMappingNotFound(domainName: string, apiMappingId: string): NotFoundError {
-    return new NotFoundError(
-      `Invalid API mapping identifier specified: API mapping ${apiMappingId} of domain name ${domainName}`,
-    );
-  }
-
   /** A clash on a mapping's id, or on its base path with another mapping of the domain. */
   private apiMappingConflict(error: unknown, mapping: ApiMapping): unknown {
     switch (codeOf(error)) {
       case 'SQLITE_CONSTRAINT_PRIMARYKEY':
-        return new ConflictError(
-          `API mapping ${mapping.apiMappingId} already exists for domain name ${mapping.domainName}`,
-        );
+        return problems.apiMappingIdExists(mapping.domainName, mapping.apiMappingId);
       case 'SQLITE_CONSTRAINT_UNIQUE':
-        return new ConflictError('Base path already exists for this domain name');
+        return problems.basePathExists();
       default:
         return error;
     }
@@ -960,9 +830,9 @@ export class SqliteConfigStore implements ConfigStore {
   private apiKeyConflict(error: unknown, keyId: string): unknown {
     switch (codeOf(error)) {
       case 'SQLITE_CONSTRAINT_PRIMARYKEY':
-        return new ConflictError(`API key ${keyId} already exists`);
+        return problems.apiKeyIdExists(keyId);
       case 'SQLITE_CONSTRAINT_UNIQUE':
-        return new ConflictError('API Key already exists');
+        return problems.apiKeyValueExists();
       default:
         return error;
     }

@@ -37,7 +37,9 @@ export class TestCertificates {
         ? `subjectAltName=${dnsNames.map((n) => `DNS:${n}`).join(',')}\nextendedKeyUsage=serverAuth\n`
         : 'extendedKeyUsage=clientAuth\n',
     );
-    this.openssl(`req -new ${NEW_KEY} -keyout ${files.privateKey} -out ${csr} -subj /C=DE/O=Gatehouse/CN=${name}`);
+    this.openssl(
+      `req -new ${NEW_KEY} -keyout ${files.privateKey} -out ${csr} -subj /C=DE/O=Gatehouse/CN=${name}`,
+    );
     this.openssl(
       `x509 -req -in ${csr} -CA ${ca.certificate} -CAkey ${ca.privateKey} -CAcreateserial ` +
         `-out ${files.certificate} -days 2 -extfile ${ext}`,

@@ -22,12 +22,23 @@ function domain(domainName: string, extra: Partial<DomainName> = {}): DomainName
 }
 
 function mapping(domainName: string, apiMappingKey: string, apiId: string, stage: string): ApiMapping {
-  return { domainName, apiMappingId: `m${Math.random().toString(36).slice(2, 8)}`, apiMappingKey, apiId, stage };
+  return {
+    domainName,
+    apiMappingId: `m${Math.random().toString(36).slice(2, 8)}`,
+    apiMappingKey,
+    apiId,
+    stage,
+  };
 }
 
 describe('DomainTable', () => {
   const table = new DomainTable(
-    [domain('api.example.com'), domain('*.example.com'), domain('*.eu.example.com'), domain('bare.example.com')],
+    [
+      domain('api.example.com'),
+      domain('*.example.com'),
+      domain('*.eu.example.com'),
+      domain('bare.example.com'),
+    ],
     [
       mapping('api.example.com', '', 'root', 'live'),
       mapping('api.example.com', 'orders', 'orders', 'v1'),
@@ -101,7 +112,7 @@ describe('custom domain names on the gateway', () => {
     await store.createDomainName(domain('*.shops.example.com'));
     await store.createApiMapping(mapping('api.example.com', '', ids.shop!, 'live'));
     await store.createApiMapping(mapping('api.example.com', 'orders', ids.orders!, 'live'));
-    await store.createApiMapping(mapping('api.example.com', 'v2/catalog', ids.http!, '$default'));
+    await store.createApiMapping(mapping('api.example.com', 'v2/catalog', ids.http, '$default'));
     await store.createApiMapping(mapping('*.shops.example.com', 'shop', ids.shop!, 'live'));
     await node.loader.reload();
   });

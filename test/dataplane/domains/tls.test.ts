@@ -2,6 +2,8 @@
 // the default certificate elsewhere, mutual TLS with a truststore per domain, and a domain whose
 // files are missing failing alone.
 import { mkdtemp, rm } from 'node:fs/promises';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,6 +13,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Agent, request } from 'undici';
 import { deploy } from '../../../src/controlplane/deployments.js';
 import { serverNameOf } from '../../../src/dataplane/domains/client-hello.js';
+import { RequestContext } from '../../../src/dataplane/context.js';
+import { httpApiEventV1, httpApiEventV2, restProxyEvent } from '../../../src/features/lambda-proxy/events.js';
 import { startGatewayNode, type GatewayNode } from '../../../src/gateway-node.js';
 import type { ApiMapping, DomainName } from '../../../src/model/domain-names.js';
 import { SqliteConfigStore } from '../../../src/store/sqlite/sqlite-config-store.js';
@@ -78,7 +82,12 @@ beforeAll(async () => {
       certificateName: 'main',
       mutualTlsAuthentication: { truststoreUri: pathToFileURL(clientCa.certificate).href },
     },
-    { domainName: 'broken.example.test', createdDate: 0, endpointType: 'REGIONAL', certificateName: 'missing' },
+    {
+      domainName: 'broken.example.test',
+      createdDate: 0,
+      endpointType: 'REGIONAL',
+      certificateName: 'missing',
+    },
   ];
   for (const domain of domains) {
     await store.createDomainName(domain);
@@ -218,6 +227,51 @@ describe('mutual TLS', () => {
     // The client offers one anyway; a domain without mutual TLS never requested it.
     const r = await get('api.example.test', 'api.example.test', client);
     expect(JSON.parse(r.text)).toMatchObject({ subjectDN: '' });
+  });
+});
+
+describe('the client certificate in Lambda proxy events', () => {
+  it('is requestContext.identity.clientCert in REST and 1.0 events, authentication.clientCert in 2.0', async () => {
+    const server = createHttpsServer({
+      cert: certs.read(join(certs.dir, 'api.example.test.crt')),
+      key: certs.read(join(certs.dir, 'api.example.test.key')),
+      ca: certs.read(clientCa.certificate),
+      requestCert: true,
+    });
+    const events = new Promise<Record<string, Record<string, Record<string, unknown>>>[]>((resolve) =>
+      server.once('request', (req: IncomingMessage, res: ServerResponse) => {
+        const ctx = new RequestContext('id', req, res, 'GET', '/who', '', 'live', Date.now(), '127.0.0.1');
+        const options = { body: Buffer.alloc(0), binaryMediaTypes: [] };
+        resolve([
+          restProxyEvent(ctx, options),
+          httpApiEventV1(ctx, options),
+          httpApiEventV2(ctx, options),
+        ] as never);
+        res.end();
+      }),
+    );
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const agent = new Agent({
+      connect: {
+        servername: 'api.example.test',
+        ca: certs.read(serverCa.certificate),
+        cert: certs.read(client.certificate),
+        key: certs.read(client.privateKey),
+      },
+    });
+    agents.push(agent);
+    const port = (server.address() as AddressInfo).port;
+    await (await request(`https://127.0.0.1:${port}/who`, { dispatcher: agent })).body.dump();
+    const [rest, v1, v2] = await events;
+    server.close();
+    const expected = expect.objectContaining({
+      clientCertPem: certs.read(client.certificate),
+      subjectDN: 'CN=client.example.test,O=Gatehouse,C=DE',
+      issuerDN: 'CN=client-ca,O=Gatehouse',
+    }) as unknown;
+    expect(rest!.requestContext!.identity).toMatchObject({ clientCert: expected });
+    expect(v1!.requestContext!.identity).toMatchObject({ clientCert: expected });
+    expect(v2!.requestContext!.authentication).toEqual({ clientCert: expected });
   });
 });
 

@@ -141,7 +141,11 @@ describe('canary releases', () => {
 
   it('promotes the canary under continuous load without failing a request', async () => {
     await setStage({
-      canarySettings: { deploymentId: canary, percentTraffic: 10, stageVariableOverrides: { color: 'green' } },
+      canarySettings: {
+        deploymentId: canary,
+        percentTraffic: 10,
+        stageVariableOverrides: { color: 'green' },
+      },
     });
     let running = true;
     const failures: string[] = [];

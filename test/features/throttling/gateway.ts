@@ -97,7 +97,8 @@ export async function startThrottledGateway(options: ThrottlingOptions): Promise
     },
     async statuses(count, apiId, stageName, path, headers) {
       const statuses: number[] = [];
-      for (let i = 0; i < count; i++) statuses.push((await gateway.get(apiId, stageName, path, headers)).status);
+      for (let i = 0; i < count; i++)
+        statuses.push((await gateway.get(apiId, stageName, path, headers)).status);
       return statuses;
     },
     async close() {

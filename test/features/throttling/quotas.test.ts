@@ -26,7 +26,10 @@ function paidApi() {
   return deploymentOf(api);
 }
 
-const backends: { name: string; open: () => Promise<{ state: RuntimeState; cleanup: () => Promise<void> }> }[] = [
+const backends: {
+  name: string;
+  open: () => Promise<{ state: RuntimeState; cleanup: () => Promise<void> }>;
+}[] = [
   {
     name: 'memory',
     open: () => Promise.resolve({ state: new MemoryRuntimeState(), cleanup: () => Promise.resolve() }),
@@ -90,7 +93,10 @@ describe.each(backends)('usage plan quotas ($name state)', (backend) => {
     // Wednesday 2026-01-07 23:59:59.
     await start({ limit: 3, offset: 0, period: 'DAY' }, {}, Date.UTC(2026, 0, 7, 23, 59, 59));
     expect(await gateway.statuses(3, apiId, 'prod', '/paid', as(KEY_1))).toEqual(runs(3, 200));
-    expect(await gateway.get(apiId, 'prod', '/paid', as(KEY_1))).toEqual({ status: 429, body: LIMIT_EXCEEDED });
+    expect(await gateway.get(apiId, 'prod', '/paid', as(KEY_1))).toEqual({
+      status: 429,
+      body: LIMIT_EXCEEDED,
+    });
     // The other key has a quota of its own.
     expect(await gateway.statuses(1, apiId, 'prod', '/paid', as(KEY_2))).toEqual([200]);
     clock.advance(999);
@@ -106,14 +112,29 @@ describe.each(backends)('usage plan quotas ($name state)', (backend) => {
     expect(await gateway.statuses(2, apiId, 'beta', '/more', as(KEY_1))).toEqual([200, 429]);
   });
 
-  it('WEEK with offset 1 starts on Monday 00:00 UTC', async () => {
-    // Saturday 2026-01-10 12:00: the week began on Monday the 5th.
-    await start({ limit: 2, offset: 1, period: 'WEEK' }, {}, Date.UTC(2026, 0, 10, 12));
+  it('WEEK runs from Sunday 00:00 UTC', async () => {
+    // Saturday 2026-01-10 12:00: the week began on Sunday the 4th.
+    await start({ limit: 2, offset: 0, period: 'WEEK' }, {}, Date.UTC(2026, 0, 10, 12));
     expect(await gateway.statuses(3, apiId, 'prod', '/paid', as(KEY_1))).toEqual(runs(2, 200, 1));
-    clock.now = Date.UTC(2026, 0, 11, 12); // Sunday: the same week
+    clock.now = Date.UTC(2026, 0, 11) - 1; // Saturday 23:59:59.999: the same week
     expect(await gateway.statuses(1, apiId, 'prod', '/paid', as(KEY_1))).toEqual([429]);
-    clock.now = Date.UTC(2026, 0, 12); // Monday 00:00: a new week
+    clock.now = Date.UTC(2026, 0, 11); // Sunday 00:00: a new week
     expect(await gateway.statuses(3, apiId, 'prod', '/paid', as(KEY_1))).toEqual(runs(2, 200, 1));
+  });
+
+  it("the offset is subtracted from the limit in the plan's first period only", async () => {
+    await start({ limit: 5, offset: 3, period: 'DAY' });
+    expect(await gateway.statuses(3, apiId, 'prod', '/paid', as(KEY_1))).toEqual(runs(2, 200, 1));
+    expect(await gateway.statuses(3, apiId, 'prod', '/paid', as(KEY_2))).toEqual(runs(2, 200, 1));
+    clock.advance(86_400_000);
+    expect(await gateway.statuses(6, apiId, 'prod', '/paid', as(KEY_1))).toEqual(runs(5, 200, 1));
+    const usage = await getUsage(gateway.throttling, 'plan1', 'k1', '2026-01-07', '2026-01-08');
+    expect(usage.items).toEqual({
+      k1: [
+        [2, 0],
+        [5, 0],
+      ],
+    });
   });
 
   it('MONTH starts on the 1st at 00:00 UTC', async () => {
@@ -131,7 +152,10 @@ describe.each(backends)('usage plan quotas ($name state)', (backend) => {
     clock.advance(1000);
     expect(await gateway.statuses(1, apiId, 'prod', '/paid', as(KEY_1))).toEqual([200]);
     clock.advance(1000);
-    expect(await gateway.get(apiId, 'prod', '/paid', as(KEY_1))).toEqual({ status: 429, body: LIMIT_EXCEEDED });
+    expect(await gateway.get(apiId, 'prod', '/paid', as(KEY_1))).toEqual({
+      status: 429,
+      body: LIMIT_EXCEEDED,
+    });
   });
 
   it('GetUsage: [used, remaining] per key and day; remaining counts down over the period', async () => {
