@@ -136,7 +136,10 @@ async function startTargets(dir, connections, keyPrefix) {
     memory: await serveWith(dir, api.data, 'memory', { throttling: account }),
     redis: await serveWith(dir, api.data, 'redis', {
       throttling: account,
-      state: { url: REDIS_URL, keyPrefix, failure: 'closed' },
+      // Refused, not decided locally, if Redis does not answer in time: every answer the
+      // Redis target gives was decided by Redis. 250 ms rather than the default 50 ms, because
+      // Redis shares this machine's two cores with the load.
+      state: { url: REDIS_URL, keyPrefix, failure: 'closed', timeoutMs: 250 },
     }),
   };
   const target = (key, name) => ({
@@ -242,9 +245,8 @@ async function main() {
     const labelled = order.flatMap((t) => runsOf[t.key].map((r, i) => [`${t.name} (round ${i + 1})`, r]));
     checkErrors(warnings, labelled);
     for (const [label, r] of labelled) {
+      // Error answers (a 429 among them) are counted by checkErrors: the limits are far above the load.
       if (!r.requests) warnings.push(`${label}: wrk completed no requests`);
-      // A non-2xx answer here would be a throttled request: the limits are far above the load.
-      if (r.non2xx) warnings.push(`${label}: ${r.non2xx} answers were not 2xx`);
     }
     checkSaturated(
       warnings,
@@ -284,7 +286,11 @@ async function main() {
           value: comparisons.memory.ratio,
           met: comparisons.memory.ratio >= MEMORY_TARGET,
         },
-        redis: { target: REDIS_TARGET, value: comparisons.redis.ratio, met: comparisons.redis.ratio >= REDIS_TARGET },
+        redis: {
+          target: REDIS_TARGET,
+          value: comparisons.redis.ratio,
+          met: comparisons.redis.ratio >= REDIS_TARGET,
+        },
       },
       warnings,
     };
@@ -319,13 +325,21 @@ function report(results) {
     ]),
     '',
     table([
-      ['throttled (memory) / unthrottled', fmtRatio(comparisons.memory.ratio), perRound(comparisons.memory.roundRatios)],
+      [
+        'throttled (memory) / unthrottled',
+        fmtRatio(comparisons.memory.ratio),
+        perRound(comparisons.memory.roundRatios),
+      ],
       [
         '  by CPU time per request',
         fmtRatio(comparisons.memory.cpuPerRequestRatio),
         `${signedUs(comparisons.memory.addedCpuUsPerRequest)} per request`,
       ],
-      ['throttled (Redis) / unthrottled', fmtRatio(comparisons.redis.ratio), perRound(comparisons.redis.roundRatios)],
+      [
+        'throttled (Redis) / unthrottled',
+        fmtRatio(comparisons.redis.ratio),
+        perRound(comparisons.redis.roundRatios),
+      ],
       [
         '  by CPU time per request',
         fmtRatio(comparisons.redis.cpuPerRequestRatio),

@@ -33,7 +33,7 @@ export function patchOperations(request: AdminRequest): PatchOperation[] {
     return {
       op: op as PatchOperation['op'],
       path,
-      value: (value as string | null | undefined) ?? undefined,
+      value: value ?? undefined,
       from: typeof from === 'string' ? from : undefined,
     };
   });

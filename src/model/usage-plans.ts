@@ -42,6 +42,8 @@ export const ApiKeySchema = Type.Object({
   lastUpdatedDate: Type.Integer(),
   /** The AWS Marketplace customer the key belongs to; stored, not used. */
   customerId: Type.Optional(Type.String()),
+  /** `apiId/stage` pairs AWS keeps on a key (stageKeys); stored and returned, access comes from usage plans. */
+  stageKeys: Type.Optional(Type.Array(Type.String())),
   tags: Type.Optional(StringMap),
 });
 export type ApiKey = Static<typeof ApiKeySchema>;

@@ -1,6 +1,7 @@
 // What a gateway node does when it loses PostgreSQL: the store fails fast with
 // StoreUnavailableError instead of hanging, the data plane keeps serving what it last loaded,
 // and once the database is back the node catches up with what changed meanwhile.
+import { spawn } from 'node:child_process';
 import pg from 'pg';
 import { request } from 'undici';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -13,6 +14,7 @@ import {
   type PostgresConfigStoreOptions,
 } from '../../src/store/postgres/postgres-config-store.js';
 import { httpProxy, restApi as routedApi } from '../helpers/apis.js';
+import { assertBuilt } from '../helpers/cli.js';
 import { POSTGRES_URL, postgresAvailable } from '../helpers/services.js';
 import { startUpstream, type Upstream } from '../helpers/upstream.js';
 import { restApi } from './fixtures.js';
@@ -143,6 +145,42 @@ describe.runIf(await postgresAvailable())('PostgreSQL config store outage', () =
       );
     });
   }
+
+  it('lets the process exit once closed, even while the database does not answer', async () => {
+    assertBuilt();
+    const module = new URL('../../dist/store/postgres/postgres-config-store.js', import.meta.url).href;
+    const script = `
+      import { PostgresConfigStore } from ${JSON.stringify(module)};
+      const store = await PostgresConfigStore.open(process.env.STORE_URL, {
+        onConnectionChange: () => {}, connectionTimeoutMs: 500, queryTimeoutMs: 500, reconcileIntervalMs: 200,
+      });
+      store.watch(() => {});
+      await store.listApis();
+      process.stdout.write('ready\\n');
+      process.stdin.once('data', () => {
+        store.close().then(() => process.stdout.write('closed\\n'));
+      });
+    `;
+    const child = spawn(process.execPath, ['--input-type=module', '-e', script], {
+      env: { ...process.env, STORE_URL: proxied() },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
+    await waitFor(() => stdout.includes('ready') || child.exitCode !== null, 'the child to open its store');
+
+    // Connections frozen mid-conversation, a reconcile waiting on one: close() must still end it all.
+    proxy.cut('silent');
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    child.stdin.end('close\n');
+
+    expect(await exited).toBe(0);
+    expect(stderr).toBe('');
+    expect(stdout).toBe('ready\nclosed\n');
+  });
 
   describe('two gateway nodes on one database', () => {
     const versioned = (api: RestApi, n: number): RestApi => ({

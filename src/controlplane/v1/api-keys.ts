@@ -12,11 +12,7 @@ import { defined, serialised } from '../api-updates.js';
 import { v1List } from '../paging.js';
 import { invalidPath, patchOperations, patchScalar, requireValue, segments } from '../patch.js';
 
-/**
- * A key with the stages it was created for (`{restApiId}/{stageName}`), which AWS stores and
- * returns; access is granted by usage plans only, so nothing else reads them.
- */
-export type StoredApiKey = ApiKey & { stageKeys?: string[] };
+export type StoredApiKey = ApiKey;
 
 export const apiKeyNotFound = (): Error => notFound('Invalid API Key identifier specified');
 
