@@ -77,19 +77,33 @@ export async function runDeploy(
     config?: string;
     data: string;
     store?: string;
+    /** Deploy as the stage's canary taking this share of its traffic; --variables become its overrides. */
+    canary?: number;
   },
 ): Promise<void> {
   const checker = await deploymentCheck(opts.config);
+  const variables = opts.variables === undefined ? undefined : parseVariables(opts.variables);
   try {
     await withStore(opts, async (store) => {
       const { deployment } = await deploy(store, {
         apiId,
         stageName: opts.stage,
         check: checker.check,
-        ...(opts.variables !== undefined ? { variables: parseVariables(opts.variables) } : {}),
+        ...(opts.canary === undefined
+          ? variables && { variables }
+          : {
+              canarySettings: {
+                percentTraffic: opts.canary,
+                ...(variables && { stageVariableOverrides: variables }),
+              },
+            }),
         ...(opts.description !== undefined ? { description: opts.description } : {}),
       });
-      process.stdout.write(`deployed ${deployment.id} to stage ${opts.stage}\n`);
+      process.stdout.write(
+        opts.canary === undefined
+          ? `deployed ${deployment.id} to stage ${opts.stage}\n`
+          : `deployed ${deployment.id} as the canary of stage ${opts.stage}, taking ${opts.canary}% of its traffic\n`,
+      );
     });
   } finally {
     await checker.close();

@@ -17,6 +17,13 @@ function port(value: string): number {
   return n;
 }
 
+function percent(value: string): number {
+  const n = Number(value);
+  if (value.trim() === '' || !Number.isFinite(n) || n < 0 || n > 100)
+    throw new InvalidArgumentError('must be a percentage from 0 to 100');
+  return n;
+}
+
 const dataOption = () => new Option('--data <dir>', 'data directory').default(DEFAULT_DATA_DIR);
 
 export function buildProgram(): Command {
@@ -68,15 +75,30 @@ export function buildProgram(): Command {
     .description('deploy the API as it is now to a stage (creating the stage if needed)')
     .argument('<apiId>', 'the API id')
     .requiredOption('--stage <name>', 'stage name')
-    .option('--variables <k=v,...>', 'stage variables, merged over the existing ones')
+    .option(
+      '--variables <k=v,...>',
+      'stage variables, merged over the existing ones (with --canary: its overrides)',
+    )
     .option('--description <text>', 'deployment description')
+    .option(
+      '--canary <percent>',
+      "deploy as the stage's canary taking this share of its traffic (promote with `gatehouse canary promote`)",
+      percent,
+    )
     .option('--config <file>', 'refuse the deployment if a function it names is not in this configuration')
     .addOption(dataOption())
     .addOption(storeOption())
     .action(
       (
         apiId: string,
-        opts: { stage: string; variables?: string; description?: string; config?: string; data: string },
+        opts: {
+          stage: string;
+          variables?: string;
+          description?: string;
+          config?: string;
+          data: string;
+          canary?: number;
+        },
       ) => runDeploy(apiId, opts),
     );
 

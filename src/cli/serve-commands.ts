@@ -14,6 +14,8 @@ import { loadDocument } from '../openapi/parse.js';
 import { SqliteConfigStore } from '../store/sqlite/sqlite-config-store.js';
 import { describeStore, openConfigStore } from '../store/open.js';
 import { invokeUrl, storeSpecOf } from './config-commands.js';
+import { functionProblems } from './deployment-check.js';
+import { UpstreamPools } from '../dataplane/integrations/upstream-pools.js';
 import { certificateFiles, loadConfig } from '../config/gatehouse-config.js';
 import { createFunctionRuntime } from '../functions/registry.js';
 import { throttlingSettingsOf } from '../features/throttling/index.js';
@@ -37,6 +39,9 @@ export async function runServe(opts: {
   const functions = loaded && createFunctionRuntime(loaded.config, loaded.baseDir, log);
   const store = await openConfigStore(storeSpecOf(opts));
   const admin = opts.admin === false ? undefined : adminOptions(opts, loaded?.config.adminCredentials);
+  // CreateDeployment refuses a deployment naming a function no runtime serves, as `deploy` does.
+  const checkPools = new UpstreamPools();
+  if (admin && functions) admin.options.checkDeployment = functionProblems(functions, checkPools);
   const node = await listen(
     () =>
       startGatewayNode({
@@ -63,7 +68,10 @@ export async function runServe(opts: {
   );
   if (node.admin && admin) process.stdout.write(`${admin.describe(node.admin.url)}\n`);
   if (node.tlsPort !== undefined) process.stdout.write(`HTTPS on port ${node.tlsPort}\n`);
-  stopOnSignal(node, () => store.close());
+  stopOnSignal(node, async () => {
+    await store.close();
+    await checkPools.close();
+  });
 }
 
 /** The management API's listener options and the line that tells where it is and who may sign. */

@@ -179,6 +179,18 @@ describe('Resources', () => {
     expect(underItself).toBeInstanceOf(BadRequestException);
   });
 
+  it('keeps every one of many concurrent changes to one API', async () => {
+    const { apiId, rootId } = await newApi();
+    const names = Array.from({ length: 12 }, (_, i) => `r${i}`);
+    await Promise.all(
+      names.map((pathPart) =>
+        m.v1.send(new CreateResourceCommand({ restApiId: apiId, parentId: rootId, pathPart })),
+      ),
+    );
+    const listed = await m.v1.send(new GetResourcesCommand({ restApiId: apiId, limit: 100 }));
+    expect(listed.items?.map((r) => r.pathPart ?? '').sort()).toEqual(['', ...names].sort());
+  });
+
   it('deletes a resource with its descendants and never the root', async () => {
     const { apiId, rootId } = await newApi();
     const pets = await m.v1.send(

@@ -58,6 +58,9 @@ describe('gatehouse CLI', () => {
       ['ls'],
       ['cors'],
       ['example'],
+      ['stages'],
+      ['canary', 'promote'],
+      ['credentials'],
     ]) {
       const r = await runCli([...command, '--help']);
       expect(r.code).toBe(0);

@@ -104,7 +104,17 @@ lambda:
   expect(rest.code).toBe(0);
   const http = await runCli(['import', join(dir, 'http.yaml'), '--stage', '$default', ...config, ...data()]);
   expect(http.code).toBe(0);
-  server = startCli(['serve', '--port', '0', '--admin-port', '0', '--host', '127.0.0.1', ...config, ...data()]);
+  server = startCli([
+    'serve',
+    '--port',
+    '0',
+    '--admin-port',
+    '0',
+    '--host',
+    '127.0.0.1',
+    ...config,
+    ...data(),
+  ]);
   const [, url] = await server.waitFor(/on (http:\/\/127\.0\.0\.1:\d+)/);
   restUrl = `${url}/_aws/execute-api/${rest.stdout.trim().split('\n').at(-1)!}/dev`;
   httpUrl = `${url}/_aws/execute-api/${http.stdout.trim().split('\n').at(-1)!}`;

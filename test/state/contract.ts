@@ -194,6 +194,36 @@ export function runtimeStateContract(name: string, open: () => Promise<StateSubj
       expect(await state.dailyUsage('plan5:key', [day])).toEqual([2]);
     });
 
+    it('requests decided together are decided in order, each as if alone', async () => {
+      const charged = [bucket('together-a', 1, 4)];
+      const plain = [bucket('together-b', 1, 2)];
+      const quota = charge('plan7:key', 3);
+      const verdicts = await Promise.all(
+        Array.from({ length: 12 }, (_, i) =>
+          Promise.resolve(i % 2 === 0 ? state.admit(charged, quota, T0) : state.admit(plain, null, T0)),
+        ),
+      );
+      expect(verdicts.filter((_, i) => i % 2 === 0)).toEqual([
+        ADMITTED,
+        ADMITTED,
+        ADMITTED,
+        QUOTA_EXCEEDED,
+        QUOTA_EXCEEDED,
+        QUOTA_EXCEEDED,
+      ]);
+      expect(verdicts.filter((_, i) => i % 2 === 1)).toEqual([
+        ADMITTED,
+        ADMITTED,
+        THROTTLED,
+        THROTTLED,
+        THROTTLED,
+        THROTTLED,
+      ]);
+      // The quota-refused requests left the bucket its last token.
+      expect(await state.admit(charged, null, T0)).toBe(ADMITTED);
+      expect(await state.dailyUsage('plan7:key', [Math.floor(T0 / DAY_MS)])).toEqual([3]);
+    });
+
     it('concurrent requests at one instant are admitted exactly up to the burst', async () => {
       const b = [bucket('concurrent', 1, 25)];
       const verdicts = await Promise.all(

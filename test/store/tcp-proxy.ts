@@ -24,7 +24,8 @@ export async function startTcpProxy(targetHost: string, targetPort: number): Pro
   let cut: CutMode | undefined;
   const pairs = new Set<[Socket, Socket | undefined]>();
 
-  const server: Server = createServer((client) => {
+  // Half-open sockets, so that a FIN, too, is lost during a silent cut instead of being answered.
+  const server: Server = createServer({ allowHalfOpen: true }, (client) => {
     client.on('error', () => {});
     if (cut === 'reset') {
       client.destroy();
@@ -37,15 +38,19 @@ export async function startTcpProxy(targetHost: string, targetPort: number): Pro
       client.once('close', () => pairs.delete(pair));
       return;
     }
-    const upstream = connect({ host: targetHost, port: targetPort });
+    const upstream = connect({ host: targetHost, port: targetPort, allowHalfOpen: true });
     upstream.on('error', () => client.destroy());
     const pair: [Socket, Socket | undefined] = [client, upstream];
     pairs.add(pair);
-    const forward = (from: Socket, to: Socket) =>
+    const forward = (from: Socket, to: Socket) => {
+      // During a silent cut, bytes and FINs are lost in the network.
       from.on('data', (chunk: Buffer) => {
-        // During a silent cut, bytes are lost in the network.
         if (cut === undefined) to.write(chunk);
       });
+      from.on('end', () => {
+        if (cut === undefined) to.end();
+      });
+    };
     forward(client, upstream);
     forward(upstream, client);
     const close = () => {

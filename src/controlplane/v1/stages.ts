@@ -35,7 +35,7 @@ export function stageShape(stage: Stage): Record<string, unknown> {
     cacheClusterEnabled: stage.cacheClusterEnabled ?? false,
     cacheClusterSize: stage.cacheClusterSize,
     cacheClusterStatus: stage.cacheClusterEnabled ? 'AVAILABLE' : 'NOT_AVAILABLE',
-    methodSettings: stage.methodSettings ?? {},
+    methodSettings: methodSettingsShape(stage.methodSettings),
     variables: Object.keys(stage.variables).length > 0 ? stage.variables : undefined,
     documentationVersion: kept['documentationVersion'],
     accessLogSettings: stage.accessLogSettings,
@@ -148,7 +148,11 @@ async function createStage(request: AdminRequest, ctx: AdminContext) {
   return { status: 201, body: stageShape(stage) };
 }
 
-/** AWS's defaults for a new methodSettings entry, as recorded from AWS. */
+/**
+ * AWS's defaults for a methodSettings entry, as recorded from AWS. They are shown, not stored:
+ * the stage keeps only what was set, so a per-method entry created to change its logging does
+ * not pin its throttling or caching to these defaults over the stage-wide entry.
+ */
 const METHOD_SETTING_DEFAULTS: Required<MethodSetting> = {
   metricsEnabled: false,
   loggingLevel: 'OFF',
@@ -161,6 +165,13 @@ const METHOD_SETTING_DEFAULTS: Required<MethodSetting> = {
   requireAuthorizationForCacheControl: true,
   unauthorizedCacheControlHeaderStrategy: 'SUCCEED_WITH_RESPONSE_HEADER',
 };
+
+function methodSettingsShape(settings: Stage['methodSettings']): Record<string, MethodSetting> {
+  const shown: Record<string, MethodSetting> = {};
+  for (const [key, setting] of Object.entries(settings ?? {}))
+    shown[key] = { ...METHOD_SETTING_DEFAULTS, ...setting };
+  return shown;
+}
 
 type SettingKind = 'boolean' | 'integer' | 'number' | 'logLevel' | 'strategy';
 const METHOD_SETTING_PATHS: Record<string, [keyof MethodSetting, SettingKind]> = {
@@ -220,8 +231,8 @@ function patchMethodSetting(stage: Stage, op: PatchOperation, parts: string[]): 
     const known = METHOD_SETTING_PATHS[rest.join('/')];
     if (!known) throw invalidPath(op);
     const [field, kind] = known;
-    const entry: Record<string, unknown> = { ...METHOD_SETTING_DEFAULTS, ...settings[key] };
-    if (op.op === 'remove') entry[field] = METHOD_SETTING_DEFAULTS[field];
+    const entry: Record<string, unknown> = { ...settings[key] };
+    if (op.op === 'remove') delete entry[field];
     else if (op.op === 'replace' || op.op === 'add') entry[field] = settingValue(op, kind);
     else throw invalidPath(op);
     settings[key] = entry;

@@ -34,6 +34,9 @@ const NO_ARGS: readonly Value[] = [];
 
 const nothing: Exec = () => undefined;
 
+/** Names a #foreach answers itself while it runs; every other name is only a variable. */
+const LOOP_NAMES: ReadonlySet<string> = new Set(['foreach', 'velocityCount', 'velocityHasNext']);
+
 export function compileProgram(program: Program): CompiledProgram {
   const macros = new Map<string, CompiledMacro>();
   const compiler = new Compiler(macros);
@@ -189,10 +192,11 @@ class Compiler {
   private reference(ref: Ref, end: number): Eval {
     const root = ref.root;
     const steps = ref.parts.slice(0, end).map((part) => this.step(part));
-    if (steps.length === 0) return (r) => r.lookup(root);
+    const lookup: Eval = LOOP_NAMES.has(root) ? (r) => r.lookup(root) : (r) => r.lookupVariable(root);
+    if (steps.length === 0) return lookup;
     return (r) => {
       try {
-        let value = r.lookup(root);
+        let value = lookup(r);
         for (let i = 0; i < steps.length; i++) {
           if (value === null) return null;
           value = steps[i]!(value, r);
@@ -305,7 +309,12 @@ class Compiler {
 
 /** `[a..b]`, counting down when b < a; Velocity accepts integers only. */
 function range(r: Renderer, from: Value, to: Value): Value {
-  if (typeof from !== 'number' || typeof to !== 'number' || !Number.isInteger(from) || !Number.isInteger(to)) {
+  if (
+    typeof from !== 'number' ||
+    typeof to !== 'number' ||
+    !Number.isInteger(from) ||
+    !Number.isInteger(to)
+  ) {
     return null;
   }
   r.budget.checkCollection(Math.abs(to - from) + 1);

@@ -120,6 +120,16 @@ export class Renderer implements MethodContext {
     return this.vars.get(name) ?? null;
   }
 
+  /** lookup() of a name that is none of the loop's own ($foreach, $velocityCount, $velocityHasNext). */
+  lookupVariable(name: string): Value {
+    const frames = this.frames;
+    for (let i = frames.length - 1; i >= 0; i--) {
+      const frame = frames[i];
+      if (frame?.has(name)) return frame.get(name) ?? null;
+    }
+    return this.vars.get(name) ?? null;
+  }
+
   private scopeOf(name: string): Map<string, Value> {
     for (let i = this.frames.length - 1; i >= 0; i--) {
       const frame = this.frames[i];

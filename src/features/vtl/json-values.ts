@@ -20,8 +20,10 @@ export function parseJsonText(text: string): Value {
   return fromData(parsed, JSON_DATA);
 }
 
-/** False when `text` has too few brackets to nest `levels` objects or arrays. */
+/** False when `text` (valid JSON) has too few brackets to nest `levels` objects or arrays. */
 function mayNestDeeperThan(text: string, levels: number): boolean {
+  // Valid JSON closes every bracket it opens: nesting `levels` deep takes twice as many characters.
+  if (text.length < 2 * levels) return false;
   let brackets = 0;
   for (const open of ['{', '[']) {
     for (let i = text.indexOf(open); i !== -1; i = text.indexOf(open, i + 1)) {

@@ -28,7 +28,8 @@ export function escapeJavaScript(s: string): string {
 const HEX = '0123456789ABCDEF';
 
 /** Four upper-case hex digits of a UTF-16 code unit. */
-const hex4 = (c: number): string => HEX[(c >> 12) & 15]! + HEX[(c >> 8) & 15]! + HEX[(c >> 4) & 15]! + HEX[c & 15]!;
+const hex4 = (c: number): string =>
+  HEX[(c >> 12) & 15]! + HEX[(c >> 8) & 15]! + HEX[(c >> 4) & 15]! + HEX[c & 15]!;
 
 /**
  * What escapeJavaScript turns each ASCII character into, '' for those it keeps: looked up per

@@ -42,7 +42,17 @@ export interface RedisStateOptions {
   onStatus?: (available: boolean, error?: unknown) => void;
 }
 
-type AdmitCommand = (numberOfKeys: number, ...args: (string | number)[]) => Promise<number>;
+type AdmitCommand = (numberOfKeys: number, ...args: (string | number)[]) => Promise<number[]>;
+
+interface PendingAdmission {
+  buckets: readonly TokenBucket[];
+  charge: UsageCharge | null;
+  now: number;
+  resolve: (verdict: Verdict) => void;
+}
+
+/** The most requests one script call decides; more wait for the next call of the same flush. */
+const MAX_BATCH = 64;
 
 /** ioredis settings that keep requests from waiting on Redis: no offline queue, no retries, a command timeout. */
 export function redisClientOptions(timeoutMs = DEFAULT_REDIS_TIMEOUT_MS) {
@@ -90,6 +100,8 @@ export class RedisRuntimeState implements RuntimeState {
   /** Decides requests while Redis cannot, in `open` mode. */
   private readonly fallback = new MemoryRuntimeState();
   private available = true;
+  /** Requests waiting for the next flush (see flush). */
+  private queue: PendingAdmission[] = [];
 
   constructor(private readonly options: RedisStateOptions) {
     this.client = options.client;
@@ -109,34 +121,57 @@ export class RedisRuntimeState implements RuntimeState {
     now: number,
   ): Verdict | Promise<Verdict> {
     if (this.client.status !== 'ready') return this.unavailable(buckets, now, undefined);
-    const keys = buckets.length + (charge === null ? 0 : 3);
+    return new Promise<Verdict>((resolve) => {
+      this.queue.push({ buckets, charge, now, resolve });
+      if (this.queue.length === 1) setImmediate(this.flush);
+    });
+  }
+
+  /**
+   * Sends the requests that arrived since the last flush, in calls of at most MAX_BATCH. It runs
+   * after the event loop has read every socket that was ready, so requests that arrive together
+   * share one call and one round trip.
+   */
+  private readonly flush = (): void => {
+    const queue = this.queue;
+    this.queue = [];
+    if (queue.length <= MAX_BATCH) this.send(queue);
+    else for (let i = 0; i < queue.length; i += MAX_BATCH) this.send(queue.slice(i, i + MAX_BATCH));
+  };
+
+  private send(batch: readonly PendingAdmission[]): void {
     // KEYS first, then ARGV, in one array: ioredis sends it as it is.
-    const args: (string | number)[] = [];
-    for (const bucket of buckets) args.push(this.bucketKey(bucket.key));
-    if (charge !== null) {
-      args.push(
-        this.quotaKey(charge.key, charge.periodStart),
-        this.usageKey(charge.key, charge.day),
-        this.firstPeriodKey(charge.planKey),
-      );
+    const keys: (string | number)[] = [];
+    const argv: (string | number)[] = [batch.length];
+    for (const { buckets, charge, now } of batch) {
+      for (const bucket of buckets) keys.push(this.bucketKey(bucket.key));
+      argv.push(now, buckets.length, charge === null ? 0 : 1);
+      for (const bucket of buckets) argv.push(bucket.rateLimit, bucket.burstLimit);
+      if (charge !== null) {
+        keys.push(
+          this.quotaKey(charge.key, charge.periodStart),
+          this.usageKey(charge.key, charge.day),
+          this.firstPeriodKey(charge.planKey),
+        );
+        argv.push(
+          charge.quotaLimit,
+          Math.max(1, charge.periodEnd - now) + DAY_MS,
+          (USAGE_RETENTION_DAYS + 1) * DAY_MS,
+          String(charge.periodStart),
+          charge.quotaOffset,
+        );
+      }
     }
-    args.push(now, buckets.length);
-    for (const bucket of buckets) args.push(bucket.rateLimit, bucket.burstLimit);
-    if (charge !== null) {
-      args.push(
-        charge.quotaLimit,
-        Math.max(1, charge.periodEnd - now) + DAY_MS,
-        (USAGE_RETENTION_DAYS + 1) * DAY_MS,
-        String(charge.periodStart),
-        charge.quotaOffset,
-      );
-    }
-    return this.admitCommand(keys, ...args).then(
-      (verdict) => {
+    const count = keys.length;
+    for (const value of argv) keys.push(value);
+    this.admitCommand(count, ...keys).then(
+      (verdicts) => {
         if (!this.available) this.markAvailable();
-        return verdict as Verdict;
+        for (let i = 0; i < batch.length; i++) batch[i]!.resolve(verdicts[i] as Verdict);
       },
-      (error: unknown) => this.unavailable(buckets, now, error),
+      (error: unknown) => {
+        for (const pending of batch) pending.resolve(this.unavailable(pending.buckets, pending.now, error));
+      },
     );
   }
 
@@ -151,17 +186,34 @@ export class RedisRuntimeState implements RuntimeState {
     return value === null ? undefined : Number(value);
   }
 
-  ready(timeoutMs: number): Promise<boolean> {
-    if (this.client.status === 'ready') return Promise.resolve(true);
+  /** True once Redis answers a PING, tried until `timeoutMs` has passed. */
+  async ready(timeoutMs: number): Promise<boolean> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      // The status can still say ready for a moment after the connection dropped: ask Redis.
+      if (this.client.status === 'ready') {
+        try {
+          await this.client.ping();
+          return true;
+        } catch {
+          // Not yet; wait for the connection below.
+        }
+      }
+      const left = deadline - Date.now();
+      if (left <= 0) return false;
+      await this.readyEvent(Math.min(left, 100));
+    }
+  }
+
+  private readyEvent(timeoutMs: number): Promise<void> {
     return new Promise((resolve) => {
-      const done = (ready: boolean) => {
+      const done = () => {
         clearTimeout(timer);
-        this.client.off('ready', onReady);
-        resolve(ready);
+        this.client.off('ready', done);
+        resolve();
       };
-      const onReady = () => done(true);
-      const timer = setTimeout(() => done(false), timeoutMs);
-      this.client.on('ready', onReady);
+      const timer = setTimeout(done, timeoutMs);
+      this.client.on('ready', done);
     });
   }
 

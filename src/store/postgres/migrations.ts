@@ -101,8 +101,8 @@ export const MIGRATIONS: readonly Migration[] = [
 
 export const SCHEMA_VERSION: number = MIGRATIONS.at(-1)?.version ?? 0;
 
-/** An arbitrary constant: the key of the advisory lock that serialises migrations ("gatehous"). */
-export const MIGRATION_LOCK_KEY = '7449311331713840499';
+/** The key of the advisory lock that serialises migrations: the bytes of "gatehous" as a bigint. */
+export const MIGRATION_LOCK_KEY = '7449363237540164979';
 
 /**
  * Brings the database up to the last migration in one transaction and returns the change
