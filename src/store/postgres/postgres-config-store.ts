@@ -141,10 +141,14 @@ export class PostgresConfigStore implements ConfigStore {
     let baseline: bigint;
     try {
       const connection = await pool.connect();
+      const ignore = () => {};
+      connection.on('error', ignore);
       try {
         baseline = await migrate(connection, location);
+        connection.off('error', ignore);
         connection.release();
       } catch (error) {
+        connection.off('error', ignore);
         connection.release(true);
         throw error;
       }
@@ -689,6 +693,10 @@ export class PostgresConfigStore implements ConfigStore {
       throw this.storeError(error);
     }
     let broken: Error | undefined;
+    // The pool stops listening for a client's errors while it is checked out; a connection
+    // that dies between two statements would otherwise be an uncaught exception.
+    const onError = (error: Error) => (broken = error);
+    tx.on('error', onError);
     try {
       await tx.query('BEGIN');
       const { rows } = await tx.query<{ version: string }>(
@@ -713,6 +721,7 @@ export class PostgresConfigStore implements ConfigStore {
       }
       throw this.storeError(error);
     } finally {
+      tx.off('error', onError);
       tx.release(broken);
     }
   }
