@@ -26,6 +26,8 @@ export interface AdminResponse {
 
 export type AdminHandler = (request: AdminRequest, ctx: AdminContext) => Promise<AdminResponse>;
 
+const DOMAIN_NAME_PARAMS = new Set(['domain_name', 'domainName']);
+
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
 export class AdminRoutes {
@@ -48,7 +50,9 @@ export class AdminRoutes {
     const store = found.store as { handler: AdminHandler };
     const params: Record<string, string> = {};
     for (const [name, value] of Object.entries(found.params)) {
-      if (value !== undefined) params[name] = value;
+      if (value === undefined) continue;
+      // Domain names are stored in lower case, as AWS keeps them; a path may name one in any case.
+      params[name] = DOMAIN_NAME_PARAMS.has(name) ? value.toLowerCase() : value;
     }
     return { handler: store.handler, params };
   }

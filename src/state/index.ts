@@ -17,6 +17,7 @@ export {
   DEFAULT_REDIS_TIMEOUT_MS,
   RedisRuntimeState,
   redisClientOptions,
+  withoutPassword,
   type RedisStateOptions,
   type StateFailureMode,
 } from './redis/redis-state.js';

@@ -34,6 +34,14 @@ beforeAll(async () => {
 afterAll(() => m.close());
 
 describe('DomainNames', () => {
+  it('keeps domain names in lower case and finds them in any case, as AWS does', async () => {
+    const created = await m.v1.send(new CreateDomainNameCommand({ domainName: 'Mixed.Example.COM' }));
+    expect(created.domainName).toBe('mixed.example.com');
+    const got = await m.v1.send(new GetDomainNameCommand({ domainName: 'MIXED.example.com' }));
+    expect(got.domainName).toBe('mixed.example.com');
+    await m.v1.send(new DeleteDomainNameCommand({ domainName: 'mixed.EXAMPLE.com' }));
+  });
+
   it('creates a regional domain name, reads it with the computed fields, patches and deletes it', async () => {
     const created = await m.v1.send(
       new CreateDomainNameCommand({

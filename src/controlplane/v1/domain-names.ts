@@ -95,7 +95,8 @@ function checkDomain(domain: DomainName): void {
 
 async function createDomainName(request: AdminRequest, ctx: AdminContext) {
   const body = jsonBody(request);
-  const domainName = optionalString(body, 'domainName');
+  // Domain names are case-insensitive; AWS keeps them in lower case.
+  const domainName = optionalString(body, 'domainName')?.toLowerCase();
   if (domainName === undefined || domainName === '') throw badRequest('No Domain Name specified');
   for (const upload of ['certificateBody', 'certificatePrivateKey', 'certificateChain']) {
     if (body[upload] !== undefined && body[upload] !== null) {

@@ -97,7 +97,8 @@ function applyFields(domain: DomainName, body: Body): void {
 async function createDomainName(request: AdminRequest, ctx: AdminContext) {
   const body = jsonBody(request);
   const domain: DomainName = {
-    domainName: requiredString(body, 'domainName'),
+    // Domain names are case-insensitive; AWS keeps them in lower case.
+    domainName: requiredString(body, 'domainName').toLowerCase(),
     createdDate: epochSeconds(ctx),
     endpointType: 'REGIONAL',
     // apigatewayv2's default.

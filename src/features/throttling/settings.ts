@@ -3,6 +3,7 @@
 // timeout and key prefix from `state`; the account-level limits from `throttling`, where false
 // switches throttling and quotas off altogether.
 import type { GatehouseConfig } from '../../config/gatehouse-config.js';
+import { withoutPassword } from '../../state/index.js';
 import type { ThrottlingSettings } from './throttling.js';
 
 export function throttlingSettingsOf(
@@ -15,7 +16,7 @@ export function throttlingSettingsOf(
   const url = stateFlag ?? env['GATEHOUSE_STATE'] ?? configured?.url;
   if (url !== undefined && url !== 'memory' && !/^(rediss?|redis-cluster):\/\/./.test(url)) {
     throw new Error(
-      `the runtime state must be memory or a redis://, rediss:// or redis-cluster:// URL, not "${url}"`,
+      `the runtime state must be memory or a redis://, rediss:// or redis-cluster:// URL, not "${withoutPassword(url)}"`,
     );
   }
   return {

@@ -1,6 +1,6 @@
 // Runtime state in Redis, shared by every gateway process and node that uses the same Redis and
-// key prefix. A request's decision is one script call (EVALSHA through defineCommand), sent
-// with auto-pipelining so that concurrent requests share writes to the socket.
+// key prefix. A request's decision is one script call (EVALSHA through defineCommand, with
+// auto-pipelining); requests that arrive in the same turn of the event loop share the call.
 //
 // Redis must never make a request wait long or fail it for Gatehouse's own trouble: every call
 // is bounded by a short command timeout, nothing is queued while disconnected, and when Redis
@@ -87,9 +87,16 @@ export function createRedisClient(url: string, timeoutMs = DEFAULT_REDIS_TIMEOUT
     });
   }
   if (!/^rediss?:\/\//.test(url)) {
-    throw new Error(`the state URL must start with redis://, rediss:// or redis-cluster://, not ${url}`);
+    throw new Error(
+      `the state URL must start with redis://, rediss:// or redis-cluster://, not ${withoutPassword(url)}`,
+    );
   }
   return new Redis(url, options);
+}
+
+/** The URL with any user and password left out, for messages. */
+export function withoutPassword(url: string): string {
+  return url.replace(/\/\/[^/@]*@/, '//');
 }
 
 export class RedisRuntimeState implements RuntimeState {
