@@ -69,8 +69,3 @@ export const DAY_MS = 86_400_000;
 
 /** How long daily usage counts are kept for GetUsage. */
 export const USAGE_RETENTION_DAYS = 90;
-
-/** When a bucket left alone is full again, so that forgetting it changes nothing. */
-export function refillMs(bucket: TokenBucket): number {
-  return bucket.rateLimit > 0 ? Math.ceil((bucket.burstLimit * 1000) / bucket.rateLimit) : Infinity;
-}

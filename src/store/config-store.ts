@@ -33,6 +33,15 @@ export interface ConfigStore {
   getDeployment(apiId: string, deploymentId: string): Promise<Deployment | undefined>;
   /** Deployments of an API, oldest first. */
   listDeployments(apiId: string): Promise<Deployment[]>;
+  /**
+   * Sets (or, with undefined, removes) a deployment's description: the one thing about a
+   * deployment that can change after it is made. NotFoundError if it does not exist.
+   */
+  describeDeployment(
+    apiId: string,
+    deploymentId: string,
+    description: string | undefined,
+  ): Promise<Deployment>;
   /** Deletes a deployment; ConflictError while a stage points at it. */
   deleteDeployment(apiId: string, deploymentId: string): Promise<void>;
 

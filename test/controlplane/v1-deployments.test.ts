@@ -186,7 +186,7 @@ describe('Deployments', () => {
     expect(again).toBeInstanceOf(NotFoundException);
   });
 
-  it('checks an UpdateDeployment patch and says plainly that deployments cannot be changed', async () => {
+  it('changes only a deployment description with UpdateDeployment', async () => {
     const restApiId = await importApi();
     const deployment = await m.v1.send(new CreateDeploymentCommand({ restApiId }));
     const badPath = await failure(
@@ -199,16 +199,14 @@ describe('Deployments', () => {
       ),
     );
     expect(badPath).toBeInstanceOf(BadRequestException);
-    const description = await failure(
-      m.v1.send(
-        new UpdateDeploymentCommand({
-          restApiId,
-          deploymentId: deployment.id!,
-          patchOperations: [{ op: 'replace', path: '/description', value: 'x' }],
-        }),
-      ),
+    const described = await m.v1.send(
+      new UpdateDeploymentCommand({
+        restApiId,
+        deploymentId: deployment.id!,
+        patchOperations: [{ op: 'replace', path: '/description', value: 'first release' }],
+      }),
     );
-    expect((description as Error).name).toBe('NotImplementedException');
-    expect((description as { $metadata: { httpStatusCode: number } }).$metadata.httpStatusCode).toBe(501);
+    expect(described.description).toBe('first release');
+    expect((await m.store.getDeployment(restApiId, deployment.id!))?.description).toBe('first release');
   });
 });

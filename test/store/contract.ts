@@ -259,6 +259,21 @@ export function configStoreContract(name: string, open: () => Promise<ContractSu
         expect(await store.listDeployments('nosuchapi')).toEqual([]);
       });
 
+      it('changes only the description of a deployment', async () => {
+        const { api, deployment } = await deployedApi();
+
+        const described = await store.describeDeployment(apiIdOf(api), deployment.id, 'first release');
+
+        expect(described).toEqual({ ...deployment, description: 'first release' });
+        expect(await store.getDeployment(apiIdOf(api), deployment.id)).toEqual(described);
+        const cleared = await store.describeDeployment(apiIdOf(api), deployment.id, undefined);
+        expect(cleared.description).toBeUndefined();
+        expect(cleared.api).toEqual(deployment.api);
+        await expect(store.describeDeployment(apiIdOf(api), 'nosuch', 'x')).rejects.toBeInstanceOf(
+          NotFoundError,
+        );
+      });
+
       it('deletes a deployment', async () => {
         const { api, deployment } = await deployedApi();
         const kept = deploymentOf(api, { createdDate: deployment.createdDate + 1 });

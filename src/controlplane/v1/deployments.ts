@@ -2,7 +2,7 @@
 // GetDeployment (`?embed=apisummary`), UpdateDeployment (`/description`), DeleteDeployment.
 import type { Deployment, Stage } from '../../model/api.js';
 import type { AdminContext } from '../admin-context.js';
-import { badRequest, notFound, notImplemented } from '../admin-errors.js';
+import { badRequest, notFound } from '../admin-errors.js';
 import { jsonBody, type AdminRequest, type AdminRoutes } from '../admin-router.js';
 import { defined, readRestApi, serialised } from '../api-updates.js';
 import { deploy, DeploymentRefused, INVALID_DEPLOYMENT, type DeployRequest } from '../deployments.js';
@@ -148,18 +148,25 @@ export function registerDeployments(routes: AdminRoutes): void {
       const deployment = await readDeployment(ctx, apiId, request.params['deployment_id']!);
       return { status: 200, body: deploymentShape(deployment, embedsSummary(request)) };
     })
-    // The config store keeps deployments immutable, description included: it has no operation
-    // to change one. The patch is checked so a bad request still gets AWS's answer.
+    // A deployment's snapshot never changes; its description is the one field that can.
     .add('PATCH', one, async (request, ctx) => {
       const apiId = request.params['restapi_id']!;
+      const deploymentId = request.params['deployment_id']!;
       const ops = patchOperations(request);
       await readRestApi(ctx, apiId);
-      await readDeployment(ctx, apiId, request.params['deployment_id']!);
+      let deployment = await readDeployment(ctx, apiId, deploymentId);
+      let description = deployment.description;
       for (const op of ops) {
         const parts = segments(op.path);
         if (parts.length !== 1 || parts[0] !== 'description') throw invalidPath(op);
+        if (op.op === 'remove') description = undefined;
+        else if (op.op === 'replace' || op.op === 'add') description = op.value ?? '';
+        else throw invalidPath(op);
       }
-      throw notImplemented('UpdateDeployment');
+      if (description !== deployment.description) {
+        deployment = await ctx.store.describeDeployment(apiId, deploymentId, description);
+      }
+      return { status: 200, body: deploymentShape(deployment, false) };
     })
     .add('DELETE', one, async (request, ctx) => {
       const apiId = request.params['restapi_id']!;

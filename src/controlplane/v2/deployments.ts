@@ -3,7 +3,7 @@
 import type { Deployment } from '../../model/api.js';
 import type { AdminContext } from '../admin-context.js';
 import { deploy, type DeployRequest } from '../deployments.js';
-import { AdminError } from '../admin-errors.js';
+
 import { jsonBody, type AdminRequest, type AdminRoutes } from '../admin-router.js';
 import { defined, readHttpApi, serialised } from '../api-updates.js';
 import { v2List } from '../paging.js';
@@ -55,14 +55,13 @@ async function createDeployment(request: AdminRequest, ctx: AdminContext) {
 
 async function updateDeployment(request: AdminRequest, ctx: AdminContext) {
   const apiId = request.params['apiId']!;
+  const deploymentId = request.params['deploymentId']!;
   await readHttpApi(ctx, apiId);
-  const deployment = await readDeployment(ctx, apiId, request.params['deploymentId']!);
+  let deployment = await readDeployment(ctx, apiId, deploymentId);
+  // A deployment's snapshot never changes; its description is the one field that can.
   const description = optionalString(jsonBody(request), 'description');
   if (description !== undefined && description !== deployment.description) {
-    throw new AdminError(
-      'NotImplementedException',
-      'Gatehouse deployments are immutable snapshots: their description cannot be changed after creation',
-    );
+    deployment = await ctx.store.describeDeployment(apiId, deploymentId, description);
   }
   return { status: 200, body: deploymentResource(deployment) };
 }

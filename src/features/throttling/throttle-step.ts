@@ -55,7 +55,13 @@ export function compileThrottle(options: ThrottleStepOptions): RequestStep | nul
   }
   if (limits) {
     refuse ||= refusesAll(limits);
-    statics.push(Object.freeze({ key: `method:${apiId}:${stageName}:${routeKey}`, ...limits }));
+    statics.push(
+      Object.freeze({
+        key: `method:${apiId}:${stageName}:${routeKey}`,
+        rateLimit: limits.rateLimit,
+        burstLimit: limits.burstLimit,
+      }),
+    );
   }
   if (refuse) return throttled;
   const fixed = statics.length > 0 ? Object.freeze(statics) : NO_BUCKETS;
@@ -103,7 +109,13 @@ function planBuckets(
   const planKey = `plan:${binding.usagePlanId}:${binding.keyId}`;
   if (binding.throttle) {
     if (refusesAll(binding.throttle)) return REFUSE_ALL;
-    buckets.push(Object.freeze({ key: planKey, ...binding.throttle }));
+    buckets.push(
+      Object.freeze({
+        key: planKey,
+        rateLimit: binding.throttle.rateLimit,
+        burstLimit: binding.throttle.burstLimit,
+      }),
+    );
   }
   const methodThrottles = binding.methodThrottles;
   const method = methodThrottles?.[planMethodKey] ?? methodThrottles?.['/*/*'];

@@ -276,6 +276,30 @@ export class PostgresConfigStore implements ConfigStore {
     });
   }
 
+  describeDeployment(
+    apiId: string,
+    deploymentId: string,
+    description: string | undefined,
+  ): Promise<Deployment> {
+    return this.write(async (tx) => {
+      const { rows } = await tx.query<{ api_id: string; id: string; snapshot: string }>(
+        'SELECT api_id, id, snapshot FROM deployments WHERE api_id = $1 AND id = $2 FOR UPDATE',
+        [apiId, deploymentId],
+      );
+      const row = rows[0];
+      if (row === undefined) throw problems.deploymentNotFound(apiId, deploymentId);
+      const deployment = this.rows.deployment(row.api_id, row.id, row.snapshot);
+      if (description === undefined) delete deployment.description;
+      else deployment.description = description;
+      await tx.query('UPDATE deployments SET snapshot = $1 WHERE api_id = $2 AND id = $3', [
+        JSON.stringify(deployment),
+        apiId,
+        deploymentId,
+      ]);
+      return deployment;
+    });
+  }
+
   deleteDeployment(apiId: string, deploymentId: string): Promise<void> {
     return this.write(async (tx) => {
       if (
@@ -684,7 +708,7 @@ export class PostgresConfigStore implements ConfigStore {
    * writes from every node run one at a time, so the existence checks in `work` still hold
    * at commit; the NOTIFY goes out only if the transaction commits.
    */
-  private async write(work: (tx: pg.PoolClient) => Promise<void>): Promise<void> {
+  private async write<T>(work: (tx: pg.PoolClient) => Promise<T>): Promise<T> {
     if (this.closing) throw this.closedError();
     let tx: pg.PoolClient;
     try {
@@ -706,10 +730,11 @@ export class PostgresConfigStore implements ConfigStore {
       if (version === undefined) {
         throw new Error(`Gatehouse config store ${this.location}: the config_version row is missing`);
       }
-      await work(tx);
+      const result = await work(tx);
       await tx.query('SELECT pg_notify($1, $2)', [CHANGE_CHANNEL, version]);
       await tx.query('COMMIT');
       this.feed.committed(BigInt(version));
+      return result;
     } catch (error) {
       if (isConnectionProblem(error)) {
         // Its transaction dies with the connection; a ROLLBACK would only wait out the timeout.

@@ -79,6 +79,7 @@ interface Statements {
   deploymentExists: Statement<[apiId: string, id: string], number>;
   stageOnDeployment: Statement<[apiId: string, deploymentId: string], number>;
   deleteDeployment: Statement<[apiId: string, id: string]>;
+  updateDeploymentSnapshot: Statement<[snapshot: string, apiId: string, id: string]>;
   upsertStage: Statement<[apiId: string, stageName: string, deploymentId: string | null, definition: string]>;
   getStage: Statement<[apiId: string, stageName: string], StageRow>;
   listStagesOfApi: Statement<[apiId: string], StageRow>;
@@ -147,6 +148,7 @@ function prepareStatements(db: Database.Database): Statements {
       )
       .pluck(),
     deleteDeployment: db.prepare('DELETE FROM deployments WHERE api_id = ? AND id = ?'),
+    updateDeploymentSnapshot: db.prepare('UPDATE deployments SET snapshot = ? WHERE api_id = ? AND id = ?'),
     upsertStage: db.prepare(
       `INSERT INTO stages (api_id, stage_name, deployment_id, definition) VALUES (?, ?, ?, ?)
        ON CONFLICT (api_id, stage_name) DO UPDATE
@@ -315,6 +317,11 @@ export class SqliteConfigStore implements ConfigStore {
 
   private readonly createDeploymentTx: (deployment: Deployment) => void;
   private readonly deleteDeploymentTx: (apiId: string, deploymentId: string) => void;
+  private readonly describeDeploymentTx: (
+    apiId: string,
+    deploymentId: string,
+    description: string | undefined,
+  ) => Deployment;
   private readonly putStageTx: (stage: Stage) => void;
   private readonly addUsagePlanKeyTx: (usagePlanId: string, keyId: string) => void;
   private readonly removeUsagePlanKeyTx: (usagePlanId: string, keyId: string) => void;
@@ -382,6 +389,20 @@ export class SqliteConfigStore implements ConfigStore {
       s.deleteDeployment.run(apiId, deploymentId);
     });
     this.deleteDeploymentTx = (apiId, deploymentId) => deleteDeployment.immediate(apiId, deploymentId);
+
+    const describeDeployment = db.transaction(
+      (apiId: string, deploymentId: string, description: string | undefined): Deployment => {
+        const row = s.getDeployment.get(apiId, deploymentId);
+        if (row === undefined) throw problems.deploymentNotFound(apiId, deploymentId);
+        const deployment = this.rows.deployment(row.api_id, row.id, row.snapshot);
+        if (description === undefined) delete deployment.description;
+        else deployment.description = description;
+        s.updateDeploymentSnapshot.run(JSON.stringify(deployment), apiId, deploymentId);
+        return deployment;
+      },
+    );
+    this.describeDeploymentTx = (apiId, deploymentId, description) =>
+      describeDeployment.immediate(apiId, deploymentId, description);
 
     const putStage = db.transaction((stage: Stage) => {
       if (s.apiExists.get(stage.apiId) === undefined) throw problems.apiNotFound(stage.apiId);
@@ -508,6 +529,14 @@ export class SqliteConfigStore implements ConfigStore {
     return this.read((s) =>
       s.listDeployments.all(apiId).map((row) => this.rows.deployment(row.api_id, row.id, row.snapshot)),
     );
+  }
+
+  describeDeployment(
+    apiId: string,
+    deploymentId: string,
+    description: string | undefined,
+  ): Promise<Deployment> {
+    return this.write(() => this.describeDeploymentTx(apiId, deploymentId, description));
   }
 
   deleteDeployment(apiId: string, deploymentId: string): Promise<void> {
@@ -755,7 +784,7 @@ export class SqliteConfigStore implements ConfigStore {
     }
   }
 
-  private write(work: (s: Statements) => void): Promise<void> {
+  private write<T>(work: (s: Statements) => T): Promise<T> {
     const done = this.read(work);
     if (!this.closed) void done.then(() => this.changed(), noop);
     return done;

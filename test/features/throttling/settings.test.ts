@@ -47,6 +47,10 @@ describe('throttling settings', () => {
 
   it('refuses a state that is neither memory nor a Redis URL, naming it', () => {
     expect(() => throttlingSettingsOf(undefined, 'postgres://db', {})).toThrow(/postgres:\/\/db/);
+    // A password in the URL stays out of the message.
+    expect(() => throttlingSettingsOf(undefined, 'postgres://user:s3cret@db', {})).toThrow(
+      /^(?!.*s3cret).*postgres:\/\/db/,
+    );
     expect(() => throttlingSettingsOf(undefined, undefined, { GATEHOUSE_STATE: 'redis:/x' })).toThrow(
       /memory or a redis/,
     );
