@@ -16,6 +16,7 @@ import { nodeDataPlane } from './node-data-plane.js';
 import { ResponseCaches, type ResponseCacheStore } from './features/cache/index.js';
 import { createThrottling, type Throttling, type ThrottlingSettings } from './features/throttling/index.js';
 import { createTlsListener, type TlsListenerOptions } from './dataplane/domains/tls-listener.js';
+import type { IamCallers } from './features/auth/index.js';
 
 export interface GatewayNodeOptions {
   store: ConfigStore;
@@ -31,6 +32,8 @@ export interface GatewayNodeOptions {
   cacheStore?: ResponseCacheStore;
   /** Throttling and quotas: where their state lives (memory unless a Redis URL), the account-level limits. */
   throttling?: ThrottlingSettings;
+  /** The IAM callers that may sign data-plane requests (AWS_IAM authorization, cache invalidation); omitted, none. */
+  callers?: IamCallers;
   /** An HTTPS listener for the same data plane (custom domains, SNI, mutual TLS); omitted, none. */
   tls?: Pick<TlsListenerOptions, 'certificates' | 'defaultCertificate'> & { port: number };
   /** The management API; omitted, the node serves the data plane only. */
@@ -79,6 +82,7 @@ export async function startGatewayNode(options: GatewayNodeOptions): Promise<Gat
     options.functions,
     responseCaches,
     throttling,
+    options.callers,
   );
   await loader.start();
   const server = createGatewayServer({ ...options.listener, registry, log: options.log });

@@ -41,6 +41,10 @@ export function buildProgram(): Command {
     .option('--admin-port <port>', 'management API port (AWS CLI and SDK endpoint)', port, 9080)
     .option('--no-admin', 'serve the data plane only, without the management API')
     .option('--tls-port <port>', 'also serve HTTPS on this port: custom domains, SNI, mutual TLS', port)
+    .option(
+      '--state <url>',
+      'runtime state for throttling, quotas and response caches: memory (default) or a redis:// URL that several gateways share (or GATEHOUSE_STATE)',
+    )
     .addOption(dataOption())
     .addOption(storeOption())
     .action(
@@ -52,6 +56,7 @@ export function buildProgram(): Command {
         adminPort: number;
         admin: boolean;
         tlsPort?: number;
+        state?: string;
       }) => runServe(opts),
     );
 

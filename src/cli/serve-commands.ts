@@ -18,7 +18,9 @@ import { functionProblems } from './deployment-check.js';
 import { UpstreamPools } from '../dataplane/integrations/upstream-pools.js';
 import { certificateFiles, loadConfig } from '../config/gatehouse-config.js';
 import { createFunctionRuntime } from '../functions/registry.js';
-import { throttlingSettingsOf } from '../features/throttling/index.js';
+import { throttlingSettingsOf, type ThrottlingSettings } from '../features/throttling/index.js';
+import { RedisResponseCacheStore } from '../features/cache/index.js';
+import { compileIamCallers } from '../features/auth/index.js';
 
 export async function runServe(opts: {
   port: number;
@@ -37,7 +39,11 @@ export async function runServe(opts: {
   const log = jsonLog();
   const loaded = opts.config === undefined ? undefined : await loadConfig(opts.config);
   const functions = loaded && createFunctionRuntime(loaded.config, loaded.baseDir, log);
+  // loadConfig has already compiled them once, so this cannot fail.
+  const callers = loaded?.config.callers && compileIamCallers(loaded.config.callers);
   const store = await openConfigStore(storeSpecOf(opts));
+  const throttling = throttlingSettingsOf(loaded?.config, opts.state);
+  const cacheStore = sharedCacheStore(throttling);
   const admin = opts.admin === false ? undefined : adminOptions(opts, loaded?.config.adminCredentials);
   // CreateDeployment refuses a deployment naming a function no runtime serves, as `deploy` does.
   const checkPools = new UpstreamPools();
@@ -50,6 +56,7 @@ export async function runServe(opts: {
         host: opts.host,
         log,
         ...(functions && { functions }),
+        ...(callers && { callers }),
         ...(admin && { admin: admin.options }),
         ...(opts.tlsPort !== undefined && {
           tls: {
@@ -58,7 +65,8 @@ export async function runServe(opts: {
             defaultCertificate: loaded?.config.defaultCertificate,
           },
         }),
-        throttling: throttlingSettingsOf(loaded?.config, opts.state),
+        throttling,
+        ...(cacheStore && { cacheStore }),
       }),
     opts.port,
   );
@@ -71,6 +79,20 @@ export async function runServe(opts: {
   stopOnSignal(node, async () => {
     await store.close();
     await checkPools.close();
+  });
+}
+
+/**
+ * With a Redis runtime state, stage response caches live there too, so every node serves and
+ * flushes the same entries. A Redis Cluster URL keeps caches in memory (see docs/caching.md).
+ */
+function sharedCacheStore(throttling: ThrottlingSettings): RedisResponseCacheStore | undefined {
+  const state = throttling.state;
+  if (state?.url === undefined || !/^rediss?:\/\//.test(state.url)) return undefined;
+  return new RedisResponseCacheStore({
+    redis: state.url,
+    ...(state.keyPrefix !== undefined && { prefix: state.keyPrefix }),
+    ...(state.timeoutMs !== undefined && { timeoutMs: state.timeoutMs }),
   });
 }
 

@@ -7,7 +7,7 @@ import { GatewayError } from '../dataplane/gateway-responses.js';
 import type { Integration } from '../dataplane/integrations/http-proxy.js';
 import type { UpstreamPools } from '../dataplane/integrations/upstream-pools.js';
 import type { FunctionRuntime } from '../functions/runtime.js';
-import type { AuthDeps, AuthorizerCache } from '../features/auth/index.js';
+import type { AuthDeps, AuthorizerCache, IamCallers } from '../features/auth/index.js';
 import type { ApiKeyState } from '../features/api-keys/index.js';
 import type { ResponseCaches } from '../features/cache/index.js';
 import type { Throttling } from '../features/throttling/index.js';
@@ -22,6 +22,8 @@ export interface CompileOptions {
   responseCaches?: ResponseCaches | undefined;
   /** Throttling and usage plan quotas for every stage on this node; without it no route is throttled. */
   throttling?: Throttling | undefined;
+  /** The IAM callers that may sign requests (config file `callers`); without them AWS_IAM refuses every request. */
+  iamCallers?: IamCallers | undefined;
   /** Told about each route that cannot work, with the reason. */
   warn: (message: string) => void;
   /** Told about unexpected failures while serving (bugs); clients see a 500. */
@@ -76,5 +78,6 @@ export function authDeps(apiId: string, build: Build): AuthDeps {
     stageName: build.stage.stageName,
     stageVariables: build.stage.variables,
     apiId,
+    ...(build.options.iamCallers && { iamCallers: build.options.iamCallers }),
   };
 }

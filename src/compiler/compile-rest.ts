@@ -16,7 +16,11 @@ import { restProxyEvent, restProxyResponse, type EventOptions } from '../feature
 import type { RequestContext } from '../dataplane/context.js';
 import { compileRequestValidation } from '../features/validation/index.js';
 import { ApiKeyState, compileApiKeyCheck } from '../features/api-keys/index.js';
-import { authorizerUsageIdentifierKey, compileRestAuthorization } from '../features/auth/index.js';
+import {
+  authorizerUsageIdentifierKey,
+  compileCacheInvalidationCheck,
+  compileRestAuthorization,
+} from '../features/auth/index.js';
 import { compileStageResponseCache, ResponseCaches } from '../features/cache/index.js';
 import { compileThrottle, restMethodLimits } from '../features/throttling/index.js';
 import { authDeps, guarded, stepsOf, type Build } from './build.js';
@@ -30,6 +34,7 @@ export function compileRestRoutes(api: RestApi, router: StageRouter<CompiledRout
     build.stage,
     build.options.responseCaches ?? new ResponseCaches(),
     build.options.warn,
+    compileCacheInvalidationCheck(auth),
   );
   for (const resource of api.resources) {
     for (const method of Object.values(resource.resourceMethods)) {

@@ -14,6 +14,7 @@ import { CanaryRelease, canaryStageOf } from '../features/canary/index.js';
 import { DomainTable } from '../dataplane/domains/domain-table.js';
 import { ResponseCaches } from '../features/cache/index.js';
 import type { Throttling } from '../features/throttling/index.js';
+import type { IamCallers } from '../features/auth/index.js';
 
 /** How long a failed reload waits before trying again. */
 const RELOAD_RETRY_MS = 1_000;
@@ -48,6 +49,8 @@ export class StageLoader {
     }),
     /** Throttling and quotas; its usage plans are read again on every change, like the API keys. */
     readonly throttling?: Throttling,
+    /** Who may sign requests to AWS_IAM methods and routes. */
+    private readonly iamCallers?: IamCallers,
   ) {}
 
   /** Loads now, then follows the store's changes. */
@@ -191,6 +194,7 @@ export class StageLoader {
       apiKeys: this.apiKeys,
       responseCaches: this.responseCaches,
       throttling: this.throttling,
+      iamCallers: this.iamCallers,
       warn: (message) => this.log(message, { apiId: stage.apiId }),
       onUnexpected: (error) =>
         this.log('request failed', {

@@ -5,6 +5,7 @@ import { dirname, isAbsolute, resolve } from 'node:path';
 import { Type, type Static } from '@sinclair/typebox';
 import { loadDocument } from '../openapi/parse.js';
 import { problemsOf } from '../model/validate.js';
+import { compileIamCallers, IamCallerError } from '../features/auth/index.js';
 
 // Lambda's rule for variable names.
 const Environment = Type.Record(Type.String({ pattern: '^[a-zA-Z][a-zA-Z0-9_]+$' }), Type.String(), {
@@ -78,6 +79,20 @@ const RuntimeStateSchema = Type.Object(
   { additionalProperties: false },
 );
 
+/** An IAM identity that may sign data-plane requests (docs/configuration.md, "Callers"). */
+const CallerSchema = Type.Object(
+  {
+    /** Letters, digits and underscores, as AWS's access key ids (16–128 characters there). */
+    accessKeyId: Type.String({ pattern: '^\\w{1,128}$' }),
+    secretAccessKey: Type.String({ minLength: 1 }),
+    /** Default `arn:aws:iam::000000000000:user/{name}`. */
+    arn: Type.Optional(Type.String({ minLength: 1 })),
+    /** An IAM identity policy (object or JSON string); absent, the caller may invoke everything. */
+    policy: Type.Optional(Type.Union([Type.String({ minLength: 1 }), Type.Object({})])),
+  },
+  { additionalProperties: false },
+);
+
 export const GatehouseConfigSchema = Type.Object(
   {
     functions: Type.Optional(
@@ -114,6 +129,8 @@ export const GatehouseConfigSchema = Type.Object(
     ),
     /** The certificate for hosts that are no custom domain (and domains naming none). */
     defaultCertificate: Type.Optional(Type.String({ minLength: 1 })),
+    /** IAM identities that may sign requests to AWS_IAM methods and routes, by user name. */
+    callers: Type.Optional(Type.Record(Type.String({ pattern: '^[\\w+=,.@-]{1,64}$' }), CallerSchema)),
   },
   { additionalProperties: false },
 );
@@ -145,6 +162,14 @@ export async function loadConfig(path: string): Promise<LoadedConfig> {
     !Object.hasOwn(config.certificates ?? {}, config.defaultCertificate)
   ) {
     problems.push(`${path}: /defaultCertificate: "${config.defaultCertificate}" is not in /certificates`);
+  }
+  if (problems.length === 0 && config.callers) {
+    try {
+      compileIamCallers(config.callers);
+    } catch (error) {
+      if (!(error instanceof IamCallerError)) throw error;
+      problems.push(...error.problems.map((problem) => `${path}: ${problem}`));
+    }
   }
   if (problems.length > 0) throw new ConfigError(problems.join('\n'));
   return { config, baseDir: dirname(resolve(path)) };

@@ -12,6 +12,7 @@ import { decodeRequestBody } from '../features/compression/index.js';
  */
 export function readBody(ctx: RequestContext): Promise<Buffer> {
   ctx.body ??= collect(ctx).then((raw) => {
+    ctx.rawBodyBuffer = raw;
     const encoding = ctx.req.headers['content-encoding'];
     const body =
       encoding === undefined || raw.length === 0

@@ -35,20 +35,23 @@ export function contextVariables(ctx: RequestContext): Record<string, unknown> {
   // The name the client used, as on AWS: no port, and on custom domains the domain itself.
   const host = hostnameOf(header(ctx, 'host') ?? '');
   const dot = host.indexOf('.');
+  // A SigV4-signed caller (AWS_IAM) fills the IAM fields; Cognito identity pools do not exist here.
+  const iam = ctx.iamIdentity;
   const identity: Record<string, unknown> = {
-    accountId: null,
+    accessKey: iam?.accessKey ?? null,
+    accountId: iam?.accountId ?? null,
     apiKey: ctx.apiKey?.value ?? null,
     apiKeyId: ctx.apiKey?.id ?? null,
-    caller: null,
+    caller: iam?.principalId ?? null,
     cognitoAuthenticationProvider: null,
     cognitoAuthenticationType: null,
     cognitoIdentityId: null,
     cognitoIdentityPoolId: null,
     principalOrgId: null,
     sourceIp: ctx.sourceIp,
-    user: null,
+    user: iam?.principalId ?? null,
     userAgent: header(ctx, 'user-agent'),
-    userArn: null,
+    userArn: iam?.userArn ?? null,
   };
   // Only requests through a domain with mutual TLS carry one.
   const clientCert = clientCertOf(ctx.req.socket);

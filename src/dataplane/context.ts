@@ -11,6 +11,15 @@ export interface MethodResponse {
   body: Buffer | Readable | null;
 }
 
+/** A verified IAM caller, in the words of `$context.identity`. */
+export interface IamIdentity {
+  accessKey: string;
+  accountId: string;
+  /** The principal id (`AIDA…` for a user): `$context.identity.caller` and `.user`. */
+  principalId: string;
+  userArn: string;
+}
+
 export class RequestContext {
   /** Path parameters of the matched route, percent-decoded; `proxy` for `{proxy+}`. */
   pathParameters: Record<string, string> = {};
@@ -29,6 +38,11 @@ export class RequestContext {
   authorizer: Record<string, unknown> | undefined = undefined;
   /** The API key the request was accepted with (methods with apiKeyRequired). */
   apiKey: { id: string; value: string } | undefined = undefined;
+  /**
+   * The IAM caller whose SigV4 signature the request carried, once verified (AWS_IAM methods and
+   * routes, or a cache invalidation); `$context.identity.*` and the events show it.
+   */
+  iamIdentity: IamIdentity | undefined = undefined;
   /** True when the request goes to the stage's canary deployment ($context.isCanaryRequest). */
   isCanaryRequest = false;
   /**
@@ -48,6 +62,8 @@ export class RequestContext {
   body: Promise<Buffer> | undefined = undefined;
   /** The same body once it has been read, for synchronous readers such as parameter mappings. */
   bodyBuffer: Buffer | undefined = undefined;
+  /** The body as it came on the wire, before Content-Encoding was decoded: what a SigV4 signature covers. */
+  rawBodyBuffer: Buffer | undefined = undefined;
 
   constructor(
     readonly requestId: string,

@@ -6,6 +6,7 @@ import { GatewayError } from '../../dataplane/gateway-responses.js';
 import type { RequestContext } from '../../dataplane/context.js';
 import type { FunctionRuntime } from '../../functions/runtime.js';
 import type { AuthorizerCache } from './authorizer-cache.js';
+import type { IamCallers } from './iam/callers.js';
 
 export interface AuthDeps {
   /** The runtime that serves Lambda authorizer functions; undefined when none is configured. */
@@ -24,6 +25,8 @@ export interface AuthDeps {
    * (see cognito.ts). Default: AWS's `https://cognito-idp.{region}.amazonaws.com`.
    */
   cognitoIssuerBase?: string;
+  /** The IAM callers that may sign requests (AWS_IAM authorization, cache invalidation); none when absent. */
+  iamCallers?: IamCallers;
 }
 
 /** AWS's limit for a Lambda authorizer's answer (documented for HTTP APIs). */

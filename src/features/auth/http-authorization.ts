@@ -1,4 +1,5 @@
-// HTTP API routes: Lambda (REQUEST) and JWT authorizers, one request step per route.
+// HTTP API routes: Lambda (REQUEST) and JWT authorizers and AWS_IAM (iam/), one request step per
+// route.
 //
 // What the route's integration sees in requestContext.authorizer depends on its payload format:
 // 2.0 nests the authorizer's output (`{lambda: context}`, `{jwt: {claims, scopes}}`); 1.0, the
@@ -21,6 +22,7 @@ import {
 import { httpApiClaims } from './claims.js';
 import { memoized, stageArns, type AuthDeps, type StageArns } from './deps.js';
 import { AuthConfigurationError, withAuthorizerName as named } from './errors.js';
+import { compileHttpIamAuthorization } from './iam/steps.js';
 import { compileIdentitySources, type IdentityExtractor } from './identity-sources.js';
 import { compileJwtAuthorizer, type JwtAuthorizer, type VerifiedToken } from './jwt.js';
 
@@ -34,7 +36,7 @@ export function compileHttpAuthorization(api: HttpApi, route: Route, deps: AuthD
     case 'NONE':
       return null;
     case 'AWS_IAM':
-      throw new AuthConfigurationError('IAM authorization is not supported yet');
+      return compileHttpIamAuthorization(deps, integrationFormat(api, route));
     case 'JWT': {
       const config = memoized(deps, `http:${route.authorizerId}`, () =>
         httpAuthorizerConfig(api, route.authorizerId),

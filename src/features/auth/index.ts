@@ -4,6 +4,16 @@
 // that put them together are compileRestAuthorization and compileHttpAuthorization (steps.ts).
 export { AuthConfigurationError } from './errors.js';
 export {
+  CALLER_ACCOUNT_ID,
+  compileCacheInvalidationCheck,
+  compileIamCallers,
+  IamCallerError,
+  IamCallers,
+  type CacheInvalidationCheck,
+  type IamCaller,
+  type IamCallerSettings,
+} from './iam/index.js';
+export {
   authorizerUsageIdentifierKey,
   compileHttpAuthorization,
   compileResourcePolicy,

@@ -1,8 +1,10 @@
 // REST API resource policies (`x-amazon-apigateway-policy`, RestApi.policy), compiled when a
 // stage is deployed, and AWS's rules for combining their answer with an authorizer's.
 //
-// Gatehouse has no IAM users, so every caller is anonymous to a resource policy: statements
-// whose Principal is `*` or `{"AWS": "*"}` apply, statements naming particular principals do not.
+// A caller is anonymous to a resource policy unless its method uses AWS_IAM authorization: then
+// statements naming the SigV4-signed caller apply too (iam/resource-policy-for-caller.ts).
+// For an anonymous caller, statements whose Principal is `*` or `{"AWS": "*"}` apply, statements
+// naming particular principals do not.
 import { GatewayError } from '../../dataplane/gateway-responses.js';
 import { compilePolicy, PolicyError, type ConditionValues, type PolicyDecision } from './policy.js';
 
@@ -14,6 +16,8 @@ export interface ResourcePolicyRequest {
   vpceId?: string;
   /** `aws:SourceVpc`. */
   vpcId?: string;
+  /** Condition keys of a SigV4-signed caller (`aws:principalarn`, `aws:userid`, …), in lower case. */
+  principal?: ConditionValues;
 }
 
 export type ResourcePolicy = (request: ResourcePolicyRequest) => PolicyDecision;
@@ -45,6 +49,7 @@ export function compileResourcePolicyDocument(policyJson: string, api: ApiIdenti
   });
   return (request) => {
     const conditions: ConditionValues = {
+      ...request.principal,
       'aws:sourceip': request.sourceIp,
       'aws:sourcevpce': request.vpceId,
       'aws:sourcevpc': request.vpcId,

@@ -1,5 +1,5 @@
 // REST API methods: resource policy, Lambda (TOKEN / REQUEST) and Cognito user pool
-// authorizers, enforced as one request step per method in AWS's order.
+// authorizers and AWS_IAM (iam/), enforced as one request step per method in AWS's order.
 //
 // AWS evaluates a resource policy around the authorizer, not beside it
 // (apigateway-authorization-flow):
@@ -24,6 +24,7 @@ import { compileAuthorizerFunction } from './authorizer-function.js';
 import { authorizerOutcome, type RestAuthorizerResult } from './authorizer-result.js';
 import { restClaims } from './claims.js';
 import { compileCognitoAuthorizer } from './cognito.js';
+import { compileRestIamAuthorization } from './iam/steps.js';
 import { memoized, stageArns, type AuthDeps, type StageArns } from './deps.js';
 import { AuthConfigurationError, withAuthorizerName as named } from './errors.js';
 import { compileIdentitySources, type IdentityExtractor } from './identity-sources.js';
@@ -64,8 +65,8 @@ export function compileResourcePolicy(api: RestApi, deps: AuthDeps): ResourcePol
 /**
  * The step that authorizes requests to one method, or null when the method needs none
  * (authorization NONE and no resource policy). Throws AuthConfigurationError for settings that
- * cannot work: AWS_IAM authorization, an authorizer the API does not define, a function no
- * runtime serves, an identity source or resource policy that cannot be read.
+ * cannot work: an authorizer the API does not define, a function no runtime serves, an identity
+ * source or resource policy that cannot be read.
  *
  * Pass the same `deps` object for every method of a stage: authorizers are compiled once per
  * stage and share their cache entries.
@@ -82,7 +83,7 @@ export function compileRestAuthorization(
     case 'NONE':
       return policy === null ? null : resourcePolicyStep(policy, arns);
     case 'AWS_IAM':
-      throw new AuthConfigurationError('IAM authorization is not supported yet');
+      return compileRestIamAuthorization(api, deps);
     case 'CUSTOM': {
       const config = memoized(deps, `rest:${method.authorizerId}`, () =>
         restAuthorizerConfig(api, method.authorizerId),

@@ -9,7 +9,7 @@ import {
   DEFAULT_CACHE_CLUSTER_SIZE,
   methodCacheSettings,
 } from './settings.js';
-import { compileResponseCacheSteps, type ResponseCacheSteps } from './steps.js';
+import { compileResponseCacheSteps, type ResponseCacheSpec, type ResponseCacheSteps } from './steps.js';
 
 export interface StageResponseCache {
   /** The method's lookup and store steps, or null when the method caches nothing. */
@@ -22,6 +22,8 @@ export function compileStageResponseCache(
   stage: Stage,
   caches: ResponseCaches,
   warn: (message: string) => void,
+  /** Who may send `Cache-Control: max-age=0` when a method requires authorization for it. */
+  mayInvalidate?: ResponseCacheSpec['mayInvalidate'],
 ): StageResponseCache | null {
   if (!stage.cacheClusterEnabled) {
     caches.disable(apiId, stage.stageName);
@@ -51,7 +53,7 @@ export function compileStageResponseCache(
       }
       if (!settings) return null;
       const keyOf = compileCacheKey({ resourcePath, integration, warn: (m) => warn(`${where}: ${m}`) });
-      return compileResponseCacheSteps({ cache, settings, keyOf, canaryUsesStageCache });
+      return compileResponseCacheSteps({ cache, settings, keyOf, canaryUsesStageCache, mayInvalidate });
     },
   };
 }

@@ -30,6 +30,11 @@ export interface ResponseCacheSpec {
   keyOf: CacheKeyOf;
   /** canarySettings.useStageCache: whether canary requests read and write the stage cache. */
   canaryUsesStageCache: boolean;
+  /**
+   * Whether the request's caller holds `execute-api:InvalidateCache` (features/auth
+   * compileCacheInvalidationCheck); absent, no caller does.
+   */
+  mayInvalidate?: ((ctx: RequestContext) => boolean | Promise<boolean>) | undefined;
 }
 
 export interface ResponseCacheSteps {
@@ -38,7 +43,7 @@ export interface ResponseCacheSteps {
 }
 
 export function compileResponseCacheSteps(spec: ResponseCacheSpec): ResponseCacheSteps {
-  const { cache, settings, keyOf, canaryUsesStageCache } = spec;
+  const { cache, settings, keyOf, canaryUsesStageCache, mayInvalidate } = spec;
   const invalidationAllowed = !settings.requireAuthorizationForCacheControl;
   const strategy = settings.unauthorizedCacheControlHeaderStrategy;
 
@@ -47,16 +52,32 @@ export function compileResponseCacheSteps(spec: ResponseCacheSpec): ResponseCach
     if (!(ctx.method === 'GET' ? settings.cachesGet : settings.cachesOtherMethods)) return undefined;
     const key = keyOf(ctx);
     if (asksForFreshEntry(ctx.req.headers['cache-control'])) {
-      if (invalidationAllowed) {
-        // Fetch from the integration and replace the entry.
-        cache.missCount++;
-        ctx.cacheKey = key;
-        return undefined;
+      if (invalidationAllowed) return refetch(ctx, key);
+      const authorized = mayInvalidate?.(ctx) ?? false;
+      if (authorized instanceof Promise) {
+        return authorized.then((yes) => (yes ? refetch(ctx, key) : ignoreCacheControl(ctx, key)));
       }
-      if (strategy === 'FAIL_WITH_403')
-        throw new GatewayError('ACCESS_DENIED', UNAUTHORIZED_CACHE_CONTROL_MESSAGE);
-      ctx.cacheControlIgnored = strategy === 'SUCCEED_WITH_RESPONSE_HEADER';
+      return authorized ? refetch(ctx, key) : ignoreCacheControl(ctx, key);
     }
+    return find(ctx, key);
+  };
+
+  /** An authorized `max-age=0`: fetch from the integration and replace the entry. */
+  const refetch = (ctx: RequestContext, key: string) => {
+    cache.missCount++;
+    ctx.cacheKey = key;
+    return undefined;
+  };
+
+  /** An unauthorized `max-age=0`: the method's unauthorizedCacheControlHeaderStrategy. */
+  const ignoreCacheControl = (ctx: RequestContext, key: string) => {
+    if (strategy === 'FAIL_WITH_403')
+      throw new GatewayError('ACCESS_DENIED', UNAUTHORIZED_CACHE_CONTROL_MESSAGE);
+    ctx.cacheControlIgnored = strategy === 'SUCCEED_WITH_RESPONSE_HEADER';
+    return find(ctx, key);
+  };
+
+  const find = (ctx: RequestContext, key: string) => {
     const found = cache.lookup(key);
     if (found instanceof Promise) return found.then((entry) => answer(ctx, key, entry));
     return answer(ctx, key, found);

@@ -77,19 +77,20 @@ export function restProxyEvent(ctx: RequestContext, options: EventOptions): Reco
   const query = queryParameters(rawQueryOf(ctx));
   const { domainName, domainPrefix } = domainOf(ctx);
 
+  const iam = ctx.iamIdentity;
   const identity: Record<string, unknown> = {
-    accessKey: null,
-    accountId: null,
-    caller: null,
+    accessKey: iam?.accessKey ?? null,
+    accountId: iam?.accountId ?? null,
+    caller: iam?.principalId ?? null,
     cognitoAuthenticationProvider: null,
     cognitoAuthenticationType: null,
     cognitoIdentityId: null,
     cognitoIdentityPoolId: null,
     principalOrgId: null,
     sourceIp: ctx.sourceIp,
-    user: null,
+    user: iam?.principalId ?? null,
     userAgent: lastValue(headers.get('user-agent')) ?? null,
-    userArn: null,
+    userArn: iam?.userArn ?? null,
   };
   // Only a method that required an API key shows these two.
   if (options.identity) {
@@ -165,9 +166,9 @@ export function httpApiEventV1(ctx: RequestContext, options: EventOptions): Reco
     extendedRequestId: ctx.requestId,
     httpMethod: ctx.method,
     identity: {
-      accessKey: null,
-      accountId: null,
-      caller: null,
+      accessKey: ctx.iamIdentity?.accessKey ?? null,
+      accountId: ctx.iamIdentity?.accountId ?? null,
+      caller: ctx.iamIdentity?.principalId ?? null,
       ...clientCertField(ctx),
       cognitoAmr: null,
       cognitoAuthenticationProvider: null,
@@ -176,9 +177,9 @@ export function httpApiEventV1(ctx: RequestContext, options: EventOptions): Reco
       cognitoIdentityPoolId: null,
       principalOrgId: null,
       sourceIp: ctx.sourceIp,
-      user: null,
+      user: ctx.iamIdentity?.principalId ?? null,
       userAgent: lastValue(headers.get('user-agent')) ?? '',
-      userArn: null,
+      userArn: ctx.iamIdentity?.userArn ?? null,
     },
     path,
     protocol: `HTTP/${ctx.req.httpVersion}`,

@@ -2,7 +2,8 @@
 // and a quota made with the CLI, and `gatehouse serve --config` whose file names the account
 // limit and a Redis state. The buckets and the usage counts land in Redis under the file's
 // key prefix.
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { APIGatewayClient, FlushStageCacheCommand, UpdateStageCommand } from '@aws-sdk/client-api-gateway';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
@@ -42,6 +43,8 @@ describe.runIf(hasRedis)('gatehouse serve with a usage plan and a Redis state', 
   const keyPrefix = testPrefix();
   const keyValue = 'serve-test-key-value-000001';
   const data = () => ['--data', join(dir, 'data')];
+  let restApiId: string;
+  let adminUrl: string;
 
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'gatehouse-throttle-serve-'));
@@ -92,7 +95,8 @@ describe.runIf(hasRedis)('gatehouse serve with a usage plan and a Redis state', 
       'serve',
       '--port',
       '0',
-      '--no-admin',
+      '--admin-port',
+      '0',
       '--host',
       '127.0.0.1',
       '--config',
@@ -101,6 +105,11 @@ describe.runIf(hasRedis)('gatehouse serve with a usage plan and a Redis state', 
     ]);
     const [, origin] = await server.waitFor(/on (http:\/\/127\.0\.0\.1:\d+)/);
     url = `${origin}/_aws/execute-api/${apiId}/prod`;
+    restApiId = apiId;
+    [, adminUrl] = (await server.waitFor(/management API on (http:\/\/127\.0\.0\.1:\d+)/)) as unknown as [
+      string,
+      string,
+    ];
   });
 
   afterAll(async () => {
@@ -133,6 +142,41 @@ describe.runIf(hasRedis)('gatehouse serve with a usage plan and a Redis state', 
       expect(usage).toHaveLength(1);
       expect(await redis.get(usage[0]!)).toBe('2');
     } finally {
+      redis.disconnect();
+    }
+  });
+
+  it('keeps stage response caches in the same Redis, flushed through the management API', async () => {
+    const [accessKeyId, secretAccessKey] = (await readFile(join(dir, 'data', 'admin-credentials'), 'utf8'))
+      .trim()
+      .split(':') as [string, string];
+    const client = new APIGatewayClient({
+      endpoint: adminUrl,
+      region: 'us-east-1',
+      credentials: { accessKeyId, secretAccessKey },
+      maxAttempts: 1,
+    });
+    const redis = new Redis(REDIS_URL);
+    try {
+      await client.send(
+        new UpdateStageCommand({
+          restApiId,
+          stageName: 'prod',
+          patchOperations: [{ op: 'replace', path: '/cacheClusterEnabled', value: 'true' }],
+        }),
+      );
+      const cached = async () => (await redis.keys(`${keyPrefix}cache:*`)).length;
+      const deadline = Date.now() + 5000;
+      while ((await cached()) === 0 && Date.now() < deadline) {
+        const r = await request(`${url}/free`);
+        await r.body.text();
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      expect(await cached()).toBe(1);
+      await client.send(new FlushStageCacheCommand({ restApiId, stageName: 'prod' }));
+      expect(await cached()).toBe(0);
+    } finally {
+      client.destroy();
       redis.disconnect();
     }
   });
