@@ -14,8 +14,10 @@ import {
   UntagResourceCommand,
 } from '@aws-sdk/client-api-gateway';
 import { deploy } from '../../src/controlplane/deployments.js';
+import { awsCliAvailable } from '../helpers/services.js';
 import { startTestManagement, type TestManagement } from '../helpers/admin.js';
 
+const hasAwsCli = awsCliAvailable();
 let m: TestManagement;
 beforeAll(async () => {
   m = await startTestManagement();
@@ -76,7 +78,7 @@ describe('Tags', () => {
     expect(reserved).toBeInstanceOf(BadRequestException);
   });
 
-  it('works from the AWS CLI', async () => {
+  it.runIf(hasAwsCli)('works from the AWS CLI', async () => {
     const plan = await m.v1.send(new CreateUsagePlanCommand({ name: 'cli-tags' }));
     const resourceArn = `${ARN}/usageplans/${plan.id!}`;
     const tagged = await m.aws([

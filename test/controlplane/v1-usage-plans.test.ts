@@ -26,9 +26,11 @@ import { AdminCredentials, generateCredential } from '../../src/controlplane/cre
 import { deploy } from '../../src/controlplane/deployments.js';
 import { managementRoutes } from '../../src/controlplane/routes.js';
 import { silentLog } from '../../src/observability/log.js';
+import { awsCliAvailable } from '../helpers/services.js';
 import { startTestManagement, type TestManagement } from '../helpers/admin.js';
 import { mock, restApi } from '../helpers/apis.js';
 
+const hasAwsCli = awsCliAvailable();
 let m: TestManagement;
 let apiId: string;
 beforeAll(async () => {
@@ -167,7 +169,7 @@ describe('UsagePlans', () => {
     expect((unknownKey as Error).message).toBe('Invalid API Key identifier specified');
   });
 
-  it('works from the AWS CLI', async () => {
+  it.runIf(hasAwsCli)('works from the AWS CLI', async () => {
     const plan = await m.aws([
       'apigateway',
       'create-usage-plan',

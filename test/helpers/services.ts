@@ -1,6 +1,7 @@
 // Suites that need PostgreSQL or Redis. On a machine without them the suite says so in one
 // line and does not run; CI sets GATEHOUSE_REQUIRE_SERVICES=1 so a missing service fails the
 // run instead of passing quietly.
+import { existsSync } from 'node:fs';
 import { connect } from 'node:net';
 
 export const POSTGRES_URL =
@@ -34,3 +35,17 @@ async function available(name: string, url: string): Promise<boolean> {
 export const postgresAvailable = (): Promise<boolean> => available('PostgreSQL', POSTGRES_URL);
 /** True when Redis answers; use with `describe.runIf(await redisAvailable())`. */
 export const redisAvailable = (): Promise<boolean> => available('Redis', REDIS_URL);
+
+/** The AWS CLI v2 that management API tests drive (Debian's `awscli`; `.ci/run` installs it). */
+export const AWS_CLI_PATH = '/usr/bin/aws';
+
+/** True when the AWS CLI v2 is installed; use with `it.runIf(awsCliAvailable())`. */
+export function awsCliAvailable(): boolean {
+  if (existsSync(AWS_CLI_PATH)) return true;
+  if (required) throw new Error(`the AWS CLI is not installed at ${AWS_CLI_PATH}, and this run requires it`);
+  if (!cliWarned)
+    console.warn(`the AWS CLI is not installed at ${AWS_CLI_PATH}: tests that drive it do not run here`);
+  cliWarned = true;
+  return false;
+}
+let cliWarned = false;
