@@ -69,6 +69,8 @@ export async function serveGatehouse(data, core = PROXY_CORE, { config } = {}) {
     port,
     '--host',
     '127.0.0.1',
+    // The data plane is what is measured; several benchmarks may run at once.
+    '--no-admin',
     '--data',
     data,
     ...(config ? ['--config', config] : []),
