@@ -116,7 +116,19 @@ async function serveWith(dir, data, name, config) {
   const file = join(dir, `${name}.yaml`);
   writeFileSync(file, `${JSON.stringify(config, null, 2)}\n`);
   const port = String(await freePort());
-  const args = [CLI, 'serve', '--port', port, '--host', '127.0.0.1', '--data', data, '--config', file];
+  const args = [
+    CLI,
+    'serve',
+    '--port',
+    port,
+    '--host',
+    '127.0.0.1',
+    '--no-admin',
+    '--data',
+    data,
+    '--config',
+    file,
+  ];
   const proc = startServer(`Gatehouse (${name})`, PROXY_CORE, [...args, '--no-admin']);
   return {
     proc,
