@@ -5,10 +5,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { request } from 'undici';
 import {
   APIGatewayClient,
+  CreateApiKeyCommand,
   CreateDeploymentCommand,
   CreateRestApiCommand,
+  CreateUsagePlanCommand,
+  CreateUsagePlanKeyCommand,
   ImportRestApiCommand,
   ServiceUnavailableException,
+  UpdateApiKeyCommand,
 } from '@aws-sdk/client-api-gateway';
 import { AdminCredentials, generateCredential } from '../../src/controlplane/credentials.js';
 import { startGatewayNode, type GatewayNode } from '../../src/gateway-node.js';
@@ -38,6 +42,12 @@ const MOCK_API = JSON.stringify({
     },
   },
 });
+
+// The same API, with its method requiring an API key.
+const KEYED_API = MOCK_API.replace('"get":{', '"get":{"security":[{"api_key":[]}],').replace(
+  '"paths":',
+  '"components":{"securitySchemes":{"api_key":{"type":"apiKey","name":"x-api-key","in":"header"}}},"paths":',
+);
 
 describe.runIf(await postgresAvailable())('several gateway nodes on PostgreSQL', () => {
   let db: TestDatabase;
@@ -142,5 +152,45 @@ describe.runIf(await postgresAvailable())('several gateway nodes on PostgreSQL',
     }
     expect(created).toBeDefined();
     expect((await storeB.getApi(created!))?.name).toBe('after-restore');
+  });
+
+  it("enforces an API key created, and then disabled, through another node's management API", async () => {
+    const api = await client.send(new ImportRestApiCommand({ body: Buffer.from(KEYED_API) }));
+    const deployment = await client.send(
+      new CreateDeploymentCommand({ restApiId: api.id!, stageName: 'prod' }),
+    );
+    const value = 'multi-node-key-value-0000001';
+    const key = await client.send(new CreateApiKeyCommand({ name: 'k', value, enabled: true }));
+    const plan = await client.send(
+      new CreateUsagePlanCommand({ name: 'p', apiStages: [{ apiId: api.id!, stage: 'prod' }] }),
+    );
+    await client.send(
+      new CreateUsagePlanKeyCommand({ usagePlanId: plan.id!, keyId: key.id!, keyType: 'API_KEY' }),
+    );
+    const withKey = async () => {
+      const response = await request(`${nodeB.url}/_aws/execute-api/${api.id!}/prod/hello`, {
+        headers: { 'x-api-key': value },
+      });
+      await response.body.text();
+      return response.statusCode;
+    };
+    const until = async (status: number) => {
+      const deadline = Date.now() + 5000;
+      let last = await withKey();
+      while (last !== status && Date.now() < deadline) {
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        last = await withKey();
+      }
+      return last;
+    };
+    expect(await until(200)).toBe(200);
+    expect((await helloFrom(nodeB, api.id!)).status).toBe(403);
+    await client.send(
+      new UpdateApiKeyCommand({
+        apiKey: key.id!,
+        patchOperations: [{ op: 'replace', path: '/enabled', value: 'false' }],
+      }),
+    );
+    expect(await until(403)).toBe(403);
   });
 });
