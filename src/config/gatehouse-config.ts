@@ -130,7 +130,11 @@ export const GatehouseConfigSchema = Type.Object(
     /** The certificate for hosts that are no custom domain (and domains naming none). */
     defaultCertificate: Type.Optional(Type.String({ minLength: 1 })),
     /** IAM identities that may sign requests to AWS_IAM methods and routes, by user name. */
-    callers: Type.Optional(Type.Record(Type.String({ pattern: '^[\\w+=,.@-]{1,64}$' }), CallerSchema)),
+    callers: Type.Optional(
+      Type.Record(Type.String({ pattern: '^[\\w+=,.@-]{1,64}$' }), CallerSchema, {
+        additionalProperties: false,
+      }),
+    ),
   },
   { additionalProperties: false },
 );

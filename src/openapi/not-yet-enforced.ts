@@ -38,6 +38,7 @@ export const ENFORCED: ReadonlySet<LaterFeature> = new Set<LaterFeature>([
   'resourcePolicy',
   'apiKeyRequired',
   'apiKeySourceAuthorizer',
+  'iamAuthorization',
 ]);
 
 /** The warning for `feature` used at `at`, or undefined once the feature is enforced. */

@@ -55,7 +55,10 @@ const CALLERS: Record<string, IamCallerSettings> = {
   partner: {
     accessKeyId: 'AKIAPARTNER000000001',
     secretAccessKey: 'partner-secret',
-    policy: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 's3:GetObject', Resource: '*' }] },
+    policy: {
+      Version: '2012-10-17',
+      Statement: [{ Effect: 'Allow', Action: 's3:GetObject', Resource: '*' }],
+    },
   },
   outsider: {
     accessKeyId: 'AKIAOUTSIDER00000001',
@@ -119,7 +122,8 @@ async function send(url: string, options: SendOptions = {}): Promise<Reply> {
   const method = options.method ?? 'GET';
   const body = options.body === undefined ? Buffer.alloc(0) : Buffer.from(options.body);
   let headers: Record<string, string> = { ...options.headers };
-  const credentials = options.credentials ?? (options.as === undefined ? undefined : credentialsOf(options.as));
+  const credentials =
+    options.credentials ?? (options.as === undefined ? undefined : credentialsOf(options.as));
   if (credentials) {
     const signed = await signRequest(
       { method, url, headers, body },
@@ -166,7 +170,8 @@ function serve(stages: [Deployment, Stage][]): void {
       onUnexpected: (error) => warnings.push(String(error)),
     });
     let entry = apis.get(deployment.apiId);
-    if (!entry) apis.set(deployment.apiId, (entry = { protocol: deployment.api.protocolType, stages: new Map() }));
+    if (!entry)
+      apis.set(deployment.apiId, (entry = { protocol: deployment.api.protocolType, stages: new Map() }));
     entry.stages.set(stage.stageName, compiled);
   }
   registry.replace(apis);
@@ -208,7 +213,12 @@ const sharedPolicy = {
       Resource: 'execute-api:/prod/GET/secret',
     },
     // Naming the account delegates to the account's identity policies: it rescues no one.
-    { Effect: 'Allow', Principal: { AWS: ACCOUNT }, Action: 'execute-api:Invoke', Resource: 'execute-api:/*' },
+    {
+      Effect: 'Allow',
+      Principal: { AWS: ACCOUNT },
+      Action: 'execute-api:Invoke',
+      Resource: 'execute-api:/*',
+    },
     // Statements for everyone else do not reach IAM callers they do not name… but `*` does.
     {
       Effect: 'Allow',
@@ -325,14 +335,22 @@ describe('AWS_IAM on REST methods: the signature', () => {
 
   it('refuses a signature older than five minutes and takes one four minutes old', async () => {
     const sixMinutesAgo = new Date(Math.floor(Date.now() / 1000) * 1000 - 6 * 60_000);
-    const stamp = sixMinutesAgo.toISOString().replace(/\.\d{3}Z$/, 'Z').replace(/[-:]/g, '');
+    const stamp = sixMinutesAgo
+      .toISOString()
+      .replace(/\.\d{3}Z$/, 'Z')
+      .replace(/[-:]/g, '');
     const reply = await send(restUrl('/pets'), { as: 'ci-bot', signedAt: sixMinutesAgo });
     expect(reply.status).toBe(403);
     expect(json(reply).message).toMatch(
-      new RegExp(`^Signature expired: ${stamp} is now earlier than \\d{8}T\\d{6}Z \\(\\d{8}T\\d{6}Z - 5 min\\.\\)$`),
+      new RegExp(
+        `^Signature expired: ${stamp} is now earlier than \\d{8}T\\d{6}Z \\(\\d{8}T\\d{6}Z - 5 min\\.\\)$`,
+      ),
     );
     expect(reply.headers['x-amzn-errortype']).toBe('InvalidSignatureException');
-    const recent = await send(restUrl('/pets'), { as: 'ci-bot', signedAt: new Date(Date.now() - 4 * 60_000) });
+    const recent = await send(restUrl('/pets'), {
+      as: 'ci-bot',
+      signedAt: new Date(Date.now() - 4 * 60_000),
+    });
     expect(recent.status).toBe(200);
   });
 
@@ -563,7 +581,9 @@ describe('AWS_IAM on HTTP API routes', () => {
   it('shows the caller in requestContext.identity of a payload 1.0 event', async () => {
     const reply = await send(httpUrl('/legacy'), { as: 'ci-bot' });
     expect(reply.status).toBe(200);
-    const event = json(reply) as { requestContext: { identity: Record<string, unknown>; authorizer?: unknown } };
+    const event = json(reply) as {
+      requestContext: { identity: Record<string, unknown>; authorizer?: unknown };
+    };
     expect(event.requestContext.identity).toMatchObject({
       accessKey: 'AKIACIBOT000000000001',
       accountId: ACCOUNT,

@@ -35,7 +35,10 @@ export async function authenticate(
  * The caller when the request carries a valid signature of a known caller, else undefined, never
  * a refusal: for checks a method makes of a signature it does not require.
  */
-export async function optionalCaller(ctx: RequestContext, callers: IamCallers): Promise<IamCaller | undefined> {
+export async function optionalCaller(
+  ctx: RequestContext,
+  callers: IamCallers,
+): Promise<IamCaller | undefined> {
   if (!isSigned(ctx)) return undefined;
   try {
     const outcome = await verify(ctx, callers);

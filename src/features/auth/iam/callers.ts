@@ -124,7 +124,12 @@ function callerOf(
   policies: { invoke: CompiledPolicy; invalidateCache: CompiledPolicy } | null,
 ): IamCaller {
   const { principalId, type, userName } = principalOf(arn, accountId, resource);
-  const identity: IamIdentity = Object.freeze({ accessKey: accessKeyId, accountId, principalId, userArn: arn });
+  const identity: IamIdentity = Object.freeze({
+    accessKey: accessKeyId,
+    accountId,
+    principalId,
+    userArn: arn,
+  });
   const conditions: Record<string, string> = {
     'aws:principalarn': principalArnOf(arn, accountId, resource),
     'aws:principalaccount': accountId,
@@ -166,7 +171,8 @@ function principalOf(
   accountId: string,
   resource: string,
 ): { principalId: string; type: string; userName?: string } {
-  const id = (prefix: string, of: string) => prefix + base32(createHash('sha256').update(of).digest()).slice(0, 17);
+  const id = (prefix: string, of: string) =>
+    prefix + base32(createHash('sha256').update(of).digest()).slice(0, 17);
   if (resource === 'root') return { principalId: accountId, type: 'Account' };
   const assumed = /^assumed-role\/([^/]+)\/(.+)$/.exec(resource);
   if (assumed) {
@@ -174,7 +180,11 @@ function principalOf(
     return { principalId: `${id('AROA', roleArn)}:${assumed[2]!}`, type: 'AssumedRole' };
   }
   if (resource.startsWith('role/')) return { principalId: id('AROA', arn), type: 'Role' };
-  return { principalId: id('AIDA', arn), type: 'User', userName: resource.slice(resource.lastIndexOf('/') + 1) };
+  return {
+    principalId: id('AIDA', arn),
+    type: 'User',
+    userName: resource.slice(resource.lastIndexOf('/') + 1),
+  };
 }
 
 /** `aws:PrincipalArn` names the role, not the session, for an assumed role. */

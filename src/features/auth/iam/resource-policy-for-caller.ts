@@ -53,7 +53,6 @@ function names(principal: unknown, caller: IamCaller, api: ApiIdentity, allow: b
       entry === '*' ||
       entry === caller.arn ||
       entry === roleArn ||
-      (accountCounts &&
-        (entry === caller.accountId || entry === `arn:aws:iam::${caller.accountId}:root`)),
+      (accountCounts && (entry === caller.accountId || entry === `arn:aws:iam::${caller.accountId}:root`)),
   );
 }

@@ -50,7 +50,7 @@ export function compileHttpIamAuthorization(deps: AuthDeps, format: '1.0' | '2.0
   const apiAccount = deps.accountId;
   return async (ctx) => {
     const caller = await authenticate(ctx, callers, { protocol: 'HTTP' });
-    if (format === '2.0') ctx.authorizer = caller.httpAuthorizer as Record<string, unknown>;
+    if (format === '2.0') ctx.authorizer = caller.httpAuthorizer;
     const arn = arns.of(ctx);
     enforce(caller, identityDecision(caller, arn, ctx), undefined, apiAccount, arns.masked(arn));
     return undefined;
