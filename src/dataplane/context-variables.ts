@@ -31,17 +31,23 @@ function header(ctx: RequestContext, name: string): string | null {
   return Array.isArray(value) ? value.join(',') : (value ?? null);
 }
 
-export function contextVariables(ctx: RequestContext): Record<string, unknown> {
-  // The name the client used, as on AWS: no port, and on custom domains the domain itself.
-  const host = hostnameOf(header(ctx, 'host') ?? '');
-  const dot = host.indexOf('.');
-  // A SigV4-signed caller (AWS_IAM) fills the IAM fields; Cognito identity pools do not exist here.
+/**
+ * `$context.identity` and a REST Lambda event's `requestContext.identity`: the caller as
+ * Gatehouse knows it. A SigV4-signed caller (AWS_IAM) fills the IAM fields; Cognito identity
+ * pools do not exist here. `apiKey`/`apiKeyId` appear when given (a template always shows
+ * them, a Lambda event only for methods that required a key); the client certificate only on
+ * a custom domain with mutual TLS.
+ */
+export function callerIdentity(
+  ctx: RequestContext,
+  userAgent: string | null,
+  apiKey?: { apiKey: string | null; apiKeyId: string | null },
+): Record<string, unknown> {
   const iam = ctx.iamIdentity;
   const identity: Record<string, unknown> = {
     accessKey: iam?.accessKey ?? null,
     accountId: iam?.accountId ?? null,
-    apiKey: ctx.apiKey?.value ?? null,
-    apiKeyId: ctx.apiKey?.id ?? null,
+    ...apiKey,
     caller: iam?.principalId ?? null,
     cognitoAuthenticationProvider: null,
     cognitoAuthenticationType: null,
@@ -50,12 +56,22 @@ export function contextVariables(ctx: RequestContext): Record<string, unknown> {
     principalOrgId: null,
     sourceIp: ctx.sourceIp,
     user: iam?.principalId ?? null,
-    userAgent: header(ctx, 'user-agent'),
+    userAgent,
     userArn: iam?.userArn ?? null,
   };
-  // Only requests through a domain with mutual TLS carry one.
   const clientCert = clientCertOf(ctx.req.socket);
-  if (clientCert) identity.clientCert = clientCert;
+  if (clientCert) identity['clientCert'] = clientCert;
+  return identity;
+}
+
+export function contextVariables(ctx: RequestContext): Record<string, unknown> {
+  // The name the client used, as on AWS: no port, and on custom domains the domain itself.
+  const host = hostnameOf(header(ctx, 'host') ?? '');
+  const dot = host.indexOf('.');
+  const identity = callerIdentity(ctx, header(ctx, 'user-agent'), {
+    apiKey: ctx.apiKey?.value ?? null,
+    apiKeyId: ctx.apiKey?.id ?? null,
+  });
   return {
     accountId: ACCOUNT_ID,
     apiId: ctx.apiId,

@@ -1,7 +1,7 @@
 // The events a Lambda proxy integration hands to a function: REST payload 1.0, and an HTTP
 // API's payload 1.0 and 2.0, field for field as API Gateway builds them.
 import type { RequestContext } from '../../dataplane/context.js';
-import { ACCOUNT_ID, clfTime } from '../../dataplane/context-variables.js';
+import { ACCOUNT_ID, callerIdentity, clfTime } from '../../dataplane/context-variables.js';
 import { clientCertOf } from '../../dataplane/domains/client-cert.js';
 import { binaryMediaTypeMatcher, isHttpApiTextType } from './media-types.js';
 import {
@@ -77,29 +77,15 @@ export function restProxyEvent(ctx: RequestContext, options: EventOptions): Reco
   const query = queryParameters(rawQueryOf(ctx));
   const { domainName, domainPrefix } = domainOf(ctx);
 
-  const iam = ctx.iamIdentity;
-  const identity: Record<string, unknown> = {
-    accessKey: iam?.accessKey ?? null,
-    accountId: iam?.accountId ?? null,
-    caller: iam?.principalId ?? null,
-    cognitoAuthenticationProvider: null,
-    cognitoAuthenticationType: null,
-    cognitoIdentityId: null,
-    cognitoIdentityPoolId: null,
-    principalOrgId: null,
-    sourceIp: ctx.sourceIp,
-    user: iam?.principalId ?? null,
-    userAgent: lastValue(headers.get('user-agent')) ?? null,
-    userArn: iam?.userArn ?? null,
-  };
-  // Only a method that required an API key shows these two.
-  if (options.identity) {
-    identity.apiKey = options.identity.apiKey ?? null;
-    identity.apiKeyId = options.identity.apiKeyId ?? null;
-  }
-  // Only a custom domain with mutual TLS shows the client's certificate.
-  const clientCert = clientCertOf(ctx.req.socket);
-  if (clientCert) identity.clientCert = clientCert;
+  // Only a method that required an API key shows apiKey and apiKeyId.
+  const identity = callerIdentity(
+    ctx,
+    lastValue(headers.get('user-agent')) ?? null,
+    options.identity && {
+      apiKey: options.identity.apiKey ?? null,
+      apiKeyId: options.identity.apiKeyId ?? null,
+    },
+  );
 
   const requestContext: Record<string, unknown> = {
     accountId: ACCOUNT_ID,
