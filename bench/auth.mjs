@@ -47,21 +47,29 @@ import {
   checkStderr,
   checkSteal,
 } from './lib/disturbance.mjs';
-import { fmtRatio, fmtUs, summaryHeader, summaryRow, table, verdict, warningLines } from './lib/format.mjs';
-import { importApi, requireBuild, serveGatehouse, stopGatehouse } from './lib/gatehouse.mjs';
+import {
+  fmtRatio,
+  fmtRoundRatios,
+  fmtSignedUs,
+  pinningLine,
+  summaryHeader,
+  summaryRow,
+  table,
+  verdict,
+  warningLines,
+} from './lib/format.mjs';
+import { importApi, serveGatehouse, stopRun } from './lib/gatehouse.mjs';
 import { send } from './lib/http.mjs';
-import { runBenchmark } from './lib/main.mjs';
-import { round } from './lib/numbers.mjs';
-import { readOptions } from './lib/options.mjs';
+import { prepareRun, runBenchmark } from './lib/main.mjs';
+import { measurementSettings, readMeasurementOptions } from './lib/options.mjs';
 import { benchFile } from './lib/paths.mjs';
-import { isPinned, LOAD_CORE, PROXY_CORE, setUpPinning } from './lib/pinning.mjs';
-import { makeTempDir, startServer, stopAll } from './lib/processes.mjs';
+import { LOAD_CORE, PROXY_CORE } from './lib/pinning.mjs';
+import { makeTempDir, startServer } from './lib/processes.mjs';
 import { progress } from './lib/progress.mjs';
 import { reportedPort, waitUntilReady } from './lib/readiness.mjs';
-import { alternateAll, warmUp } from './lib/rounds.mjs';
-import { summarize } from './lib/summary.mjs';
+import { labelRuns, warmUpAndAlternate } from './lib/rounds.mjs';
+import { compareSummaries, summarize } from './lib/summary.mjs';
 import { requestScript } from './lib/wrk-scripts.mjs';
-import { requireWrk } from './lib/wrk.mjs';
 
 /** The JWT route's req/s must be at least this fraction of its open route's. */
 const JWT_TARGET = 0.8;
@@ -272,19 +280,11 @@ async function checkRoutes({ routes, upstreamHost, invocationLog, importWarnings
 // The benchmark
 
 async function main() {
-  const options = readOptions(USAGE, {
-    duration: { default: 10, min: 1, max: 3600 },
-    rounds: { default: 4, min: 1, max: 100 },
-    warmup: { default: 3, min: 0, max: 600 },
-    connections: { default: 64, min: 1, max: 10_000 },
-    'function-concurrency': { default: 10, min: 1, max: 1000, key: 'functionConcurrency' },
+  const options = readMeasurementOptions(USAGE, {
+    rounds: 4,
+    more: { 'function-concurrency': { default: 10, min: 1, max: 1000, key: 'functionConcurrency' } },
   });
-  const warnings = [];
-
-  requireWrk();
-  requireBuild();
-  setUpPinning(warnings);
-  for (const warning of warnings) progress(`warning: ${warning}`);
+  const warnings = prepareRun();
 
   const { duration, rounds, warmup, connections, functionConcurrency } = options;
   const estimate = 5 * warmup + 5 * rounds * duration + 3;
@@ -310,24 +310,14 @@ async function main() {
   });
   const settingsOf = (route) => ({ duration, connections: route.connections, script });
   const order = [routes.httpOpen, routes.jwt, routes.restOpen, routes.authorized, routes.function];
-  for (const route of order) await warmUp(route, warmup, { ...settingsOf(route), duration: warmup });
-  const runs = await alternateAll(order, rounds, 'peak', settingsOf);
-  const runsOf = Object.fromEntries(order.map((route, i) => [route.key, runs[i]]));
+  const runs = await warmUpAndAlternate(order, { warmup, rounds }, settingsOf);
 
   const peak = { connections, functionConnections: functionConcurrency };
-  for (const route of order) peak[route.key] = summarize(runsOf[route.key]);
-  const compare = (protectedKey, openKey) => {
-    const guarded = peak[protectedKey];
-    const open = peak[openKey];
-    return {
-      ratio: round(guarded.rps / open.rps, 4),
-      roundRatios: runsOf[protectedKey].map((r, i) => round(r.rps / runsOf[openKey][i].rps, 4)),
-      // The same comparison by CPU time per request, which a busy machine disturbs much less.
-      cpuPerRequestRatio: round(open.cpuUsPerRequest / guarded.cpuUsPerRequest, 4),
-      addedCpuUsPerRequest: round(guarded.cpuUsPerRequest - open.cpuUsPerRequest, 1),
-    };
+  for (const [i, route] of order.entries()) peak[route.key] = summarize(runs[i]);
+  const comparisons = {
+    jwt: compareSummaries(peak.jwt, peak.httpOpen),
+    authorizer: compareSummaries(peak.authorized, peak.restOpen),
   };
-  const comparisons = { jwt: compare('jwt', 'httpOpen'), authorizer: compare('authorized', 'restOpen') };
 
   const invocationsDuringRuns = authorizerInvocations(deployed.invocationLog) - checked.authorizerInvocations;
   const issuerFetchesDuringRuns = {
@@ -336,9 +326,7 @@ async function main() {
   };
 
   // Anything that makes the figures less trustworthy.
-  const labelled = order.flatMap((route) =>
-    runsOf[route.key].map((r, i) => [`${route.name} (round ${i + 1})`, r]),
-  );
+  const labelled = labelRuns(order, runs);
   checkErrors(warnings, labelled);
   for (const [label, r] of labelled) {
     if (!r.requests)
@@ -348,14 +336,8 @@ async function main() {
     warnings,
     order.map((route) => [`Gatehouse (${route.name})`, peak[route.key]]),
   );
-  checkOthersOnProxyCore(
-    warnings,
-    labelled.map(([, r]) => r),
-  );
-  checkSteal(
-    warnings,
-    labelled.map(([, r]) => r),
-  );
+  checkOthersOnProxyCore(warnings, runs.flat());
+  checkSteal(warnings, runs.flat());
   // At most one cache miss per TTL period; several at once only if every connection missed together.
   const ttlPeriods = Math.ceil((5 * rounds * duration + 5 * warmup) / AUTHORIZER_TTL_SECONDS);
   if (invocationsDuringRuns > ttlPeriods * Math.max(10, connections)) {
@@ -365,21 +347,11 @@ async function main() {
   }
   checkStderr(warnings, 'Gatehouse', deployed.server.proc, gatehouseStderrAtStart);
 
-  progress('stopping');
-  await stopGatehouse(deployed.server.proc, warnings);
-  await stopAll(3000);
+  await stopRun([deployed.server.proc], warnings);
   issuer.close();
 
   const results = {
-    settings: {
-      duration,
-      rounds,
-      connections,
-      functionConnections: functionConcurrency,
-      warmupSeconds: warmup,
-      proxyCore: isPinned() ? PROXY_CORE : null,
-      loadCore: isPinned() ? LOAD_CORE : null,
-    },
+    settings: measurementSettings(options, { functionConnections: functionConcurrency }),
     request: { method: 'GET', authorizationHeaderBytes: Buffer.byteLength(authorization) },
     routes: Object.fromEntries(order.map((route) => [route.key, { name: route.name, path: route.path }])),
     authorizers: {
@@ -410,9 +382,6 @@ async function main() {
   else process.stdout.write(report(results));
 }
 
-const perRound = (ratios) => `per round: ${ratios.map((r) => (r === null ? '-' : r.toFixed(2))).join(', ')}`;
-const signedUs = (n) => (n === null ? '-' : `${n >= 0 ? '+' : ''}${fmtUs(n)}`);
-
 /** One line per route: its name, API, method and path, and what is in front of the upstream. */
 function describeRoutes(routes, settings, ttlSeconds) {
   const rows = [
@@ -442,10 +411,7 @@ function report(results) {
     targets,
     warnings,
   } = results;
-  const pin =
-    settings.proxyCore === null
-      ? 'unpinned'
-      : `Gatehouse on core ${settings.proxyCore}; the upstream, the issuer and wrk on core ${settings.loadCore}`;
+  const pin = pinningLine(settings, 'the upstream, the issuer and wrk');
   const keys = ['httpOpen', 'jwt', 'restOpen', 'authorized', 'function'];
   const fetched = (f) => `${f.discovery} discovery, ${f.jwks} key set`;
   const lines = [
@@ -463,7 +429,7 @@ function report(results) {
     ]),
     '',
     table([
-      ['JWT / HTTP API open', fmtRatio(comparisons.jwt.ratio), perRound(comparisons.jwt.roundRatios)],
+      ['JWT / HTTP API open', fmtRatio(comparisons.jwt.ratio), fmtRoundRatios(comparisons.jwt.roundRatios)],
       [
         'JWT / HTTP API open, by CPU time per request',
         fmtRatio(comparisons.jwt.cpuPerRequestRatio),
@@ -471,13 +437,13 @@ function report(results) {
       ],
       [
         'CPU the JWT authorizer adds per request',
-        signedUs(comparisons.jwt.addedCpuUsPerRequest),
+        fmtSignedUs(comparisons.jwt.addedCpuUsPerRequest),
         'JWT CPU/request - open CPU/request',
       ],
       [
         'Lambda authorizer / REST API open',
         fmtRatio(comparisons.authorizer.ratio),
-        perRound(comparisons.authorizer.roundRatios),
+        fmtRoundRatios(comparisons.authorizer.roundRatios),
       ],
       [
         'Lambda authorizer / REST API open, by CPU time per request',
@@ -486,7 +452,7 @@ function report(results) {
       ],
       [
         'CPU the cached authorizer adds per request',
-        signedUs(comparisons.authorizer.addedCpuUsPerRequest),
+        fmtSignedUs(comparisons.authorizer.addedCpuUsPerRequest),
         'authorizer CPU/request - open CPU/request',
       ],
     ]),

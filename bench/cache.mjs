@@ -17,24 +17,29 @@
 //
 // The run is a measurement, not a test: it exits 0 whether or not the target is met, and 1
 // only when it cannot measure.
-import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { checkErrors, checkSaturated, checkStderr, checkSteal } from './lib/disturbance.mjs';
-import { fmtRatio, summaryHeader, summaryRow, table, verdict, warningLines } from './lib/format.mjs';
-import { importApi, requireBuild, serveGatehouse, stopGatehouse } from './lib/gatehouse.mjs';
+import {
+  fmtRatio,
+  fmtRoundRatios,
+  pinningLine,
+  summaryHeader,
+  summaryRow,
+  table,
+  verdict,
+  warningLines,
+} from './lib/format.mjs';
+import { changeStage, importApi, serveGatehouse, stopRun } from './lib/gatehouse.mjs';
 import { send } from './lib/http.mjs';
-import { runBenchmark } from './lib/main.mjs';
-import { round } from './lib/numbers.mjs';
-import { readOptions } from './lib/options.mjs';
-import { benchFile, ROOT } from './lib/paths.mjs';
-import { isPinned, LOAD_CORE, PROXY_CORE, setUpPinning } from './lib/pinning.mjs';
-import { makeTempDir, startServer, stopAll } from './lib/processes.mjs';
+import { prepareRun, runBenchmark } from './lib/main.mjs';
+import { measurementSettings, readMeasurementOptions } from './lib/options.mjs';
+import { benchFile } from './lib/paths.mjs';
+import { LOAD_CORE, PROXY_CORE } from './lib/pinning.mjs';
+import { makeTempDir, startServer } from './lib/processes.mjs';
 import { progress } from './lib/progress.mjs';
 import { reportedPort, waitUntilReady } from './lib/readiness.mjs';
-import { alternateAll, warmUp } from './lib/rounds.mjs';
-import { summarize } from './lib/summary.mjs';
+import { labelRuns, warmUpAndAlternate } from './lib/rounds.mjs';
+import { compareSummaries, summarize } from './lib/summary.mjs';
 import { requestScript } from './lib/wrk-scripts.mjs';
-import { requireWrk } from './lib/wrk.mjs';
 
 /** The cache hit's req/s must be at least this multiple of the proxied route's. */
 const TARGET = 2;
@@ -72,34 +77,21 @@ function apiDocument() {
   };
 }
 
-/** Turns the stage cache on in the data directory, as UpdateStage would. */
-async function enableStageCache(data, apiId) {
-  const { SqliteConfigStore } = await import(
-    pathToFileURL(join(ROOT, 'dist', 'store', 'sqlite', 'sqlite-config-store.js')).href
-  );
-  const store = SqliteConfigStore.open(data);
-  try {
-    const stage = await store.getStage(apiId, STAGE);
-    await store.putStage({
-      ...stage,
-      cacheClusterEnabled: true,
-      cacheClusterSize: '0.5',
-      methodSettings: {
-        '*/*': { cacheTtlInSeconds: 3600 },
-        'proxied/GET': { cachingEnabled: false },
-      },
-      lastUpdatedDate: stage.lastUpdatedDate + 1,
-    });
-  } finally {
-    await store.close();
-  }
-}
+/** The stage cache on for every method but `proxied/GET`. */
+const STAGE_CACHE = {
+  cacheClusterEnabled: true,
+  cacheClusterSize: '0.5',
+  methodSettings: {
+    '*/*': { cacheTtlInSeconds: 3600 },
+    'proxied/GET': { cachingEnabled: false },
+  },
+};
 
 async function startRoutes(dir, connections) {
   const upstreamProc = startServer('upstream', LOAD_CORE, [benchFile('upstream.mjs'), '--record']);
   const upstreamHost = `127.0.0.1:${await reportedPort(upstreamProc)}`;
   const api = await importApi(dir, apiDocument(), { stage: STAGE, variables: { upstream: upstreamHost } });
-  await enableStageCache(api.data, api.apiId);
+  await changeStage(api.data, api.apiId, STAGE, STAGE_CACHE);
   const server = await serveGatehouse(api.data, PROXY_CORE);
   const route = (key, name, path) => ({
     key,
@@ -144,17 +136,8 @@ async function checkRoutes({ routes, upstreamHost }) {
 }
 
 async function main() {
-  const options = readOptions(USAGE, {
-    duration: { default: 10, min: 1, max: 3600 },
-    rounds: { default: 3, min: 1, max: 100 },
-    warmup: { default: 3, min: 0, max: 600 },
-    connections: { default: 64, min: 1, max: 10_000 },
-  });
-  const warnings = [];
-  requireWrk();
-  requireBuild();
-  setUpPinning(warnings);
-  for (const warning of warnings) progress(`warning: ${warning}`);
+  const options = readMeasurementOptions(USAGE);
+  const warnings = prepareRun();
   const { duration, rounds, warmup, connections } = options;
   progress(
     `Gatehouse cache benchmark: ${duration} s per measurement, ${rounds} round(s) of 2 routes, about ${2 * warmup + 2 * rounds * duration + 3} s`,
@@ -172,37 +155,23 @@ async function main() {
   const script = requestScript(tempDir, 'get', { method: 'GET' });
   const settingsOf = (route) => ({ duration, connections: route.connections, script });
   const order = [routes.proxied, routes.cached];
-  for (const route of order) await warmUp(route, warmup, { ...settingsOf(route), duration: warmup });
-  const runs = await alternateAll(order, rounds, 'peak', settingsOf);
+  const runs = await warmUpAndAlternate(order, { warmup, rounds }, settingsOf);
   const peak = { proxied: summarize(runs[0]), cached: summarize(runs[1]) };
-  const ratio = round(peak.cached.rps / peak.proxied.rps, 4);
-  const roundRatios = runs[1].map((r, i) => round(r.rps / runs[0][i].rps, 4));
+  const { ratio, roundRatios } = compareSummaries(peak.cached, peak.proxied);
 
-  const labelled = order.flatMap((route, j) => runs[j].map((r, i) => [`${route.name} (round ${i + 1})`, r]));
+  const labelled = labelRuns(order, runs);
   checkErrors(warnings, labelled);
   checkSaturated(
     warnings,
     order.map((route) => [`Gatehouse (${route.name})`, peak[route.key]]),
   );
-  checkSteal(
-    warnings,
-    labelled.map(([, r]) => r),
-  );
+  checkSteal(warnings, runs.flat());
   checkStderr(warnings, 'Gatehouse', deployed.server.proc, stderrAtStart);
 
-  progress('stopping');
-  await stopGatehouse(deployed.server.proc, warnings);
-  await stopAll(3000);
+  await stopRun([deployed.server.proc], warnings);
 
   const results = {
-    settings: {
-      duration,
-      rounds,
-      connections,
-      warmupSeconds: warmup,
-      proxyCore: isPinned() ? PROXY_CORE : null,
-      loadCore: isPinned() ? LOAD_CORE : null,
-    },
+    settings: measurementSettings(options),
     document: apiDocument(),
     peak,
     comparison: { ratio, roundRatios },
@@ -214,13 +183,9 @@ async function main() {
 }
 
 function report({ settings, peak, comparison, target, warnings }) {
-  const pin =
-    settings.proxyCore === null
-      ? 'unpinned'
-      : `Gatehouse on core ${settings.proxyCore}; the upstream and wrk on core ${settings.loadCore}`;
   return `${[
     '',
-    `Gatehouse stage cache benchmark (wrk -t1, keep-alive; ${pin})`,
+    `Gatehouse stage cache benchmark (wrk -t1, keep-alive; ${pinningLine(settings, 'the upstream and wrk')})`,
     '',
     '  proxied     GET /proxied   HTTP_PROXY to the upstream (caching off for the method)',
     '  cache hit   GET /cached    the same integration, answered from the stage cache (memory store)',
@@ -232,13 +197,7 @@ function report({ settings, peak, comparison, target, warnings }) {
       summaryRow('cache hit', peak.cached, true),
     ]),
     '',
-    table([
-      [
-        'cache hit / proxied',
-        fmtRatio(comparison.ratio),
-        `per round: ${comparison.roundRatios.map((r) => r.toFixed(2)).join(', ')}`,
-      ],
-    ]),
+    table([['cache hit / proxied', fmtRatio(comparison.ratio), fmtRoundRatios(comparison.roundRatios)]]),
     '',
     'Target',
     table([

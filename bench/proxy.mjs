@@ -45,19 +45,18 @@ import {
   verdict,
   warningLines,
 } from './lib/format.mjs';
-import { importApi, requireBuild, serveGatehouse, stopGatehouse } from './lib/gatehouse.mjs';
-import { runBenchmark } from './lib/main.mjs';
+import { importApi, serveGatehouse, stopRun } from './lib/gatehouse.mjs';
+import { prepareRun, runBenchmark } from './lib/main.mjs';
 import { round } from './lib/numbers.mjs';
-import { readOptions } from './lib/options.mjs';
+import { readMeasurementOptions } from './lib/options.mjs';
 import { alternateRounds, measure, warmUp } from './lib/rounds.mjs';
 import { benchFile } from './lib/paths.mjs';
-import { isPinned, LOAD_CORE, PROXY_CORE, setUpPinning } from './lib/pinning.mjs';
-import { makeTempDir, startServer, stopAll } from './lib/processes.mjs';
+import { LOAD_CORE, pinnedCores, PROXY_CORE } from './lib/pinning.mjs';
+import { makeTempDir, startServer } from './lib/processes.mjs';
 import { progress } from './lib/progress.mjs';
 import { reportedPort, waitUntilReady } from './lib/readiness.mjs';
 import { summarize } from './lib/summary.mjs';
 import { pacingScript } from './lib/wrk-scripts.mjs';
-import { requireWrk } from './lib/wrk.mjs';
 
 /** Gatehouse's req/s must be at least this fraction of the minimal pass-through's. */
 const THROUGHPUT_TARGET = 0.9;
@@ -81,13 +80,7 @@ node:http + undici pass-through, with wrk. See docs/benchmarks.md.
 `;
 
 const readProxyOptions = () =>
-  readOptions(USAGE, {
-    duration: { default: 10, min: 1, max: 3600 },
-    rounds: { default: 3, min: 1, max: 100 },
-    warmup: { default: 3, min: 0, max: 600 },
-    connections: { default: 64, min: 1, max: 10_000 },
-    delay: { default: 10, min: 1, max: 10_000, key: 'delayMs' },
-  });
+  readMeasurementOptions(USAGE, { more: { delay: { default: 10, min: 1, max: 10_000, key: 'delayMs' } } });
 
 // ---------------------------------------------------------------------------------------------
 // Setting up the three targets
@@ -164,12 +157,7 @@ async function startTargets(dir) {
 
 async function main() {
   const options = readProxyOptions();
-  const warnings = [];
-
-  requireWrk();
-  requireBuild();
-  setUpPinning(warnings);
-  for (const warning of warnings) progress(`warning: ${warning}`);
+  const warnings = prepareRun();
 
   const { duration, rounds, warmup, connections, delayMs } = options;
   const calibration = Math.max(2, warmup);
@@ -271,9 +259,7 @@ async function main() {
   }
   checkStderr(warnings, 'Gatehouse', gatehouse.proc, gatehouseStderrAtStart);
 
-  progress('stopping');
-  await stopGatehouse(gatehouse.proc, warnings);
-  await stopAll(3000);
+  await stopRun([gatehouse.proc], warnings);
 
   const targetsMet = {
     throughput: {
@@ -291,8 +277,7 @@ async function main() {
     settings: {
       ...options,
       warmupSeconds: warmup,
-      proxyCore: isPinned() ? PROXY_CORE : null,
-      loadCore: isPinned() ? LOAD_CORE : null,
+      ...pinnedCores(),
     },
     peak,
     halfLoad: { ...half, calibration: calibrationRuns },

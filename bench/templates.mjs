@@ -32,21 +32,29 @@ import {
   checkStderr,
   checkSteal,
 } from './lib/disturbance.mjs';
-import { fmtRatio, fmtUs, summaryHeader, summaryRow, table, verdict, warningLines } from './lib/format.mjs';
-import { importApi, requireBuild, serveGatehouse, stopGatehouse } from './lib/gatehouse.mjs';
+import {
+  fmtRatio,
+  fmtRoundRatios,
+  fmtSignedUs,
+  summaryHeader,
+  summaryRow,
+  table,
+  verdict,
+  warningLines,
+} from './lib/format.mjs';
+import { importApi, serveGatehouse, stopRun } from './lib/gatehouse.mjs';
 import { send } from './lib/http.mjs';
-import { runBenchmark } from './lib/main.mjs';
+import { prepareRun, runBenchmark } from './lib/main.mjs';
 import { round } from './lib/numbers.mjs';
-import { readOptions } from './lib/options.mjs';
+import { measurementSettings, readMeasurementOptions } from './lib/options.mjs';
 import { benchFile } from './lib/paths.mjs';
-import { isPinned, LOAD_CORE, PROXY_CORE, setUpPinning } from './lib/pinning.mjs';
-import { makeTempDir, startServer, stopAll } from './lib/processes.mjs';
+import { LOAD_CORE, PROXY_CORE } from './lib/pinning.mjs';
+import { makeTempDir, startServer } from './lib/processes.mjs';
 import { progress } from './lib/progress.mjs';
 import { reportedPort, waitUntilReady } from './lib/readiness.mjs';
-import { alternateRounds, warmUp } from './lib/rounds.mjs';
-import { summarize } from './lib/summary.mjs';
+import { labelRuns, warmUpAndAlternate } from './lib/rounds.mjs';
+import { compareSummaries, summarize } from './lib/summary.mjs';
 import { requestScript } from './lib/wrk-scripts.mjs';
-import { requireWrk } from './lib/wrk.mjs';
 
 /** The mapped route's req/s must be at least this fraction of the plain route's. */
 const THROUGHPUT_TARGET = 0.7;
@@ -325,18 +333,8 @@ async function checkRoutes({ upstreamHost, plain, mapped }) {
 // The benchmark
 
 async function main() {
-  const options = readOptions(USAGE, {
-    duration: { default: 10, min: 1, max: 3600 },
-    rounds: { default: 4, min: 1, max: 100 },
-    warmup: { default: 3, min: 0, max: 600 },
-    connections: { default: 64, min: 1, max: 10_000 },
-  });
-  const warnings = [];
-
-  requireWrk();
-  requireBuild();
-  setUpPinning(warnings);
-  for (const warning of warnings) progress(`warning: ${warning}`);
+  const options = readMeasurementOptions(USAGE, { rounds: 4 });
+  const warnings = prepareRun();
 
   const { duration, rounds, warmup, connections } = options;
   const estimate = 2 * warmup + 2 * rounds * duration + 2;
@@ -358,47 +356,31 @@ async function main() {
     connections,
     script: requestScript(tempDir, 'post-order', POST_ORDER),
   };
-  await warmUp(plain, warmup, settings);
-  await warmUp(mapped, warmup, settings);
-  const [plainRuns, mappedRuns] = await alternateRounds([plain, mapped], rounds, 'peak', settings);
+  const order = [plain, mapped];
+  const runs = await warmUpAndAlternate(order, { warmup, rounds }, () => settings);
 
-  const peak = { connections, plain: summarize(plainRuns), mapped: summarize(mappedRuns) };
-  peak.mappedVsPlain = round(peak.mapped.rps / peak.plain.rps, 4);
-  peak.roundRatios = mappedRuns.map((m, i) => round(m.rps / plainRuns[i].rps, 4));
-  // The same comparison by CPU time per request, which a busy machine disturbs much less.
-  peak.cpuPerRequestRatio = round(peak.plain.cpuUsPerRequest / peak.mapped.cpuUsPerRequest, 4);
-  peak.templateCpuUsPerRequest = round(peak.mapped.cpuUsPerRequest - peak.plain.cpuUsPerRequest, 1);
+  const peak = { connections, plain: summarize(runs[0]), mapped: summarize(runs[1]) };
+  const comparison = compareSummaries(peak.mapped, peak.plain);
+  peak.mappedVsPlain = comparison.ratio;
+  peak.roundRatios = comparison.roundRatios;
+  peak.cpuPerRequestRatio = comparison.cpuPerRequestRatio;
+  peak.templateCpuUsPerRequest = comparison.addedCpuUsPerRequest;
 
   // Anything that makes the figures less trustworthy.
-  const labelled = [
-    ...plainRuns.map((r, i) => [`plain route (round ${i + 1})`, r]),
-    ...mappedRuns.map((r, i) => [`mapped route (round ${i + 1})`, r]),
-  ];
+  const labelled = labelRuns(order, runs);
   checkErrors(warnings, labelled);
   checkSaturated(warnings, [
     ['Gatehouse (plain route)', peak.plain],
     ['Gatehouse (mapped route)', peak.mapped],
   ]);
-  checkOthersOnProxyCore(warnings, [...plainRuns, ...mappedRuns]);
-  checkSteal(
-    warnings,
-    labelled.map(([, r]) => r),
-  );
+  checkOthersOnProxyCore(warnings, runs.flat());
+  checkSteal(warnings, runs.flat());
   checkStderr(warnings, 'Gatehouse', plain.proc, gatehouseStderrAtStart);
 
-  progress('stopping');
-  await stopGatehouse(plain.proc, warnings);
-  await stopAll(3000);
+  await stopRun([plain.proc], warnings);
 
   const results = {
-    settings: {
-      duration,
-      rounds,
-      connections,
-      warmupSeconds: warmup,
-      proxyCore: isPinned() ? PROXY_CORE : null,
-      loadCore: isPinned() ? LOAD_CORE : null,
-    },
+    settings: measurementSettings(options),
     bodies: sizes,
     templates: { request: REQUEST_TEMPLATE, response: RESPONSE_TEMPLATE },
     peak,
@@ -439,11 +421,7 @@ function report({ settings, bodies, peak, targets, warnings }) {
     ]),
     '',
     table([
-      [
-        'mapped / plain',
-        fmtRatio(peak.mappedVsPlain),
-        `per round: ${peak.roundRatios.map((r) => (r === null ? '-' : r.toFixed(2))).join(', ')}`,
-      ],
+      ['mapped / plain', fmtRatio(peak.mappedVsPlain), fmtRoundRatios(peak.roundRatios)],
       [
         'mapped / plain, by CPU time per request',
         fmtRatio(peak.cpuPerRequestRatio),
@@ -451,9 +429,7 @@ function report({ settings, bodies, peak, targets, warnings }) {
       ],
       [
         'CPU the templates add per request',
-        peak.templateCpuUsPerRequest === null
-          ? '-'
-          : `${peak.templateCpuUsPerRequest >= 0 ? '+' : ''}${fmtUs(peak.templateCpuUsPerRequest)}`,
+        fmtSignedUs(peak.templateCpuUsPerRequest),
         'mapped CPU/request - plain CPU/request',
       ],
     ]),

@@ -29,7 +29,6 @@
 import { randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { Redis } from 'ioredis';
 import {
   checkErrors,
@@ -38,20 +37,28 @@ import {
   checkStderr,
   checkSteal,
 } from './lib/disturbance.mjs';
-import { fmtRatio, summaryHeader, summaryRow, table, verdict, warningLines } from './lib/format.mjs';
-import { CLI, importApi, requireBuild, stopGatehouse } from './lib/gatehouse.mjs';
-import { freePort, send } from './lib/http.mjs';
-import { runBenchmark } from './lib/main.mjs';
-import { round } from './lib/numbers.mjs';
-import { readOptions } from './lib/options.mjs';
-import { benchFile, ROOT } from './lib/paths.mjs';
-import { isPinned, LOAD_CORE, PROXY_CORE, setUpPinning } from './lib/pinning.mjs';
-import { makeTempDir, startServer, stopAll } from './lib/processes.mjs';
+import {
+  fmtRatio,
+  fmtRoundRatios,
+  fmtSignedUs,
+  pinningLine,
+  summaryHeader,
+  summaryRow,
+  table,
+  verdict,
+  warningLines,
+} from './lib/format.mjs';
+import { changeStage, importApi, serveGatehouse, stopRun } from './lib/gatehouse.mjs';
+import { send } from './lib/http.mjs';
+import { prepareRun, runBenchmark } from './lib/main.mjs';
+import { measurementSettings, readMeasurementOptions } from './lib/options.mjs';
+import { benchFile } from './lib/paths.mjs';
+import { LOAD_CORE, PROXY_CORE } from './lib/pinning.mjs';
+import { makeTempDir, startServer } from './lib/processes.mjs';
 import { progress } from './lib/progress.mjs';
 import { reportedPort, waitUntilReady } from './lib/readiness.mjs';
-import { alternateAll, warmUp } from './lib/rounds.mjs';
-import { summarize } from './lib/summary.mjs';
-import { requireWrk } from './lib/wrk.mjs';
+import { labelRuns, warmUpAndAlternate } from './lib/rounds.mjs';
+import { compareSummaries, summarize } from './lib/summary.mjs';
 
 /** The throttled route's req/s must be at least these fractions of the unthrottled route's. */
 const MEMORY_TARGET = 0.9;
@@ -90,58 +97,26 @@ function apiDocument() {
   };
 }
 
-/** The stage's throttling, as UpdateStage would set it. */
-async function setStageLimits(data, apiId) {
-  const { SqliteConfigStore } = await import(
-    pathToFileURL(join(ROOT, 'dist', 'store', 'sqlite', 'sqlite-config-store.js')).href
-  );
-  const store = SqliteConfigStore.open(data);
-  try {
-    const stage = await store.getStage(apiId, STAGE);
-    await store.putStage({
-      ...stage,
-      methodSettings: {
-        '*/*': { throttlingRateLimit: FAR_ABOVE, throttlingBurstLimit: FAR_ABOVE },
-        'tight/GET': { throttlingRateLimit: 0.001, throttlingBurstLimit: 1 },
-      },
-      lastUpdatedDate: stage.lastUpdatedDate + 1,
-    });
-  } finally {
-    await store.close();
-  }
-}
+/** The stage's throttling: far above the load, except for GET /tight. */
+const STAGE_LIMITS = {
+  methodSettings: {
+    '*/*': { throttlingRateLimit: FAR_ABOVE, throttlingBurstLimit: FAR_ABOVE },
+    'tight/GET': { throttlingRateLimit: 0.001, throttlingBurstLimit: 1 },
+  },
+};
 
-/** `gatehouse serve` on a free port with this configuration, without the management API. */
+/** `gatehouse serve` with this configuration, written to `{name}.yaml` in `dir`. */
 async function serveWith(dir, data, name, config) {
   const file = join(dir, `${name}.yaml`);
   writeFileSync(file, `${JSON.stringify(config, null, 2)}\n`);
-  const port = String(await freePort());
-  const args = [
-    CLI,
-    'serve',
-    '--port',
-    port,
-    '--host',
-    '127.0.0.1',
-    '--no-admin',
-    '--data',
-    data,
-    '--config',
-    file,
-  ];
-  const proc = startServer(`Gatehouse (${name})`, PROXY_CORE, [...args, '--no-admin']);
-  return {
-    proc,
-    pid: proc.child.pid,
-    url: (apiId, path) => `http://127.0.0.1:${port}/_aws/execute-api/${apiId}/${STAGE}${path}`,
-  };
+  return serveGatehouse(data, PROXY_CORE, { config: file, name: `Gatehouse (${name})` });
 }
 
 async function startTargets(dir, connections, keyPrefix) {
   const upstreamProc = startServer('upstream', LOAD_CORE, [benchFile('upstream.mjs')]);
   const upstreamHost = `127.0.0.1:${await reportedPort(upstreamProc)}`;
   const api = await importApi(dir, apiDocument(), { stage: STAGE, variables: { upstream: upstreamHost } });
-  await setStageLimits(api.data, api.apiId);
+  await changeStage(api.data, api.apiId, STAGE, STAGE_LIMITS);
   const account = { rateLimit: FAR_ABOVE * 1000, burstLimit: FAR_ABOVE * 1000 };
   const servers = {
     open: await serveWith(dir, api.data, 'unthrottled', { throttling: false }),
@@ -161,8 +136,8 @@ async function startTargets(dir, connections, keyPrefix) {
     proc: servers[key].proc,
     pid: servers[key].pid,
     core: PROXY_CORE,
-    url: servers[key].url(api.apiId, '/bench'),
-    tightUrl: servers[key].url(api.apiId, '/tight'),
+    url: servers[key].invokeUrl(api.apiId, STAGE, '/bench'),
+    tightUrl: servers[key].invokeUrl(api.apiId, STAGE, '/tight'),
     connections,
   });
   const targets = {
@@ -211,17 +186,8 @@ async function checkTargets({ targets, upstreamHost }, keyPrefix) {
 }
 
 async function main() {
-  const options = readOptions(USAGE, {
-    duration: { default: 10, min: 1, max: 3600 },
-    rounds: { default: 3, min: 1, max: 100 },
-    warmup: { default: 3, min: 0, max: 600 },
-    connections: { default: 64, min: 1, max: 10_000 },
-  });
-  const warnings = [];
-  requireWrk();
-  requireBuild();
-  setUpPinning(warnings);
-  for (const warning of warnings) progress(`warning: ${warning}`);
+  const options = readMeasurementOptions(USAGE);
+  const warnings = prepareRun();
   const { duration, rounds, warmup, connections } = options;
   const estimate = 3 * warmup + 3 * rounds * duration + 5;
   progress(
@@ -241,20 +207,15 @@ async function main() {
     const stderrAtStart = new Map(order.map((t) => [t.key, t.proc.stderrBytes]));
 
     const settingsOf = (t) => ({ duration, connections: t.connections, script: null });
-    for (const t of order) await warmUp(t, warmup, { ...settingsOf(t), duration: warmup });
-    const runs = await alternateAll(order, rounds, 'peak', settingsOf);
-    const runsOf = Object.fromEntries(order.map((t, i) => [t.key, runs[i]]));
+    const runs = await warmUpAndAlternate(order, { warmup, rounds }, settingsOf);
     const peak = { connections };
-    for (const t of order) peak[t.key] = summarize(runsOf[t.key]);
-    const compare = (key) => ({
-      ratio: round(peak[key].rps / peak.open.rps, 4),
-      roundRatios: runsOf[key].map((r, i) => round(r.rps / runsOf.open[i].rps, 4)),
-      cpuPerRequestRatio: round(peak.open.cpuUsPerRequest / peak[key].cpuUsPerRequest, 4),
-      addedCpuUsPerRequest: round(peak[key].cpuUsPerRequest - peak.open.cpuUsPerRequest, 1),
-    });
-    const comparisons = { memory: compare('memory'), redis: compare('redis') };
+    for (const [i, t] of order.entries()) peak[t.key] = summarize(runs[i]);
+    const comparisons = {
+      memory: compareSummaries(peak.memory, peak.open),
+      redis: compareSummaries(peak.redis, peak.open),
+    };
 
-    const labelled = order.flatMap((t) => runsOf[t.key].map((r, i) => [`${t.name} (round ${i + 1})`, r]));
+    const labelled = labelRuns(order, runs);
     checkErrors(warnings, labelled);
     for (const [label, r] of labelled) {
       // Error answers (a 429 among them) are counted by checkErrors: the limits are far above the load.
@@ -264,28 +225,18 @@ async function main() {
       warnings,
       order.map((t) => [`Gatehouse (${t.name})`, peak[t.key]]),
     );
-    checkOthersOnProxyCore(
-      warnings,
-      labelled.map(([, r]) => r),
-    );
-    checkSteal(
-      warnings,
-      labelled.map(([, r]) => r),
-    );
+    checkOthersOnProxyCore(warnings, runs.flat());
+    checkSteal(warnings, runs.flat());
     for (const t of order) checkStderr(warnings, `Gatehouse (${t.name})`, t.proc, stderrAtStart.get(t.key));
 
-    progress('stopping');
-    for (const t of order) await stopGatehouse(t.proc, warnings);
-    await stopAll(3000);
+    await stopRun(
+      order.map((t) => t.proc),
+      warnings,
+    );
 
     const results = {
       settings: {
-        duration,
-        rounds,
-        connections,
-        warmupSeconds: warmup,
-        proxyCore: isPinned() ? PROXY_CORE : null,
-        loadCore: isPinned() ? LOAD_CORE : null,
+        ...measurementSettings(options),
         redis: REDIS_URL.replace(/\/\/[^@]*@/, '//'),
       },
       limits: { method: { rateLimit: FAR_ABOVE, burstLimit: FAR_ABOVE }, account: FAR_ABOVE * 1000 },
@@ -313,15 +264,9 @@ async function main() {
   }
 }
 
-const perRound = (ratios) => `per round: ${ratios.map((r) => r.toFixed(2)).join(', ')}`;
-const signedUs = (n) => (n === null ? '-' : `${n >= 0 ? '+' : ''}${Math.round(n)} µs`);
-
 function report(results) {
   const { settings, peak, comparisons, targets, warnings } = results;
-  const pin =
-    settings.proxyCore === null
-      ? 'unpinned'
-      : `Gatehouse on core ${settings.proxyCore}; the upstream and wrk on core ${settings.loadCore}; Redis unpinned`;
+  const pin = `${pinningLine(settings, 'the upstream and wrk')}${settings.proxyCore === null ? '' : '; Redis unpinned'}`;
   const names = { open: 'unthrottled', memory: 'throttled, memory', redis: 'throttled, Redis' };
   const lines = [
     '',
@@ -340,22 +285,22 @@ function report(results) {
       [
         'throttled (memory) / unthrottled',
         fmtRatio(comparisons.memory.ratio),
-        perRound(comparisons.memory.roundRatios),
+        fmtRoundRatios(comparisons.memory.roundRatios),
       ],
       [
         '  by CPU time per request',
         fmtRatio(comparisons.memory.cpuPerRequestRatio),
-        `${signedUs(comparisons.memory.addedCpuUsPerRequest)} per request`,
+        `${fmtSignedUs(comparisons.memory.addedCpuUsPerRequest)} per request`,
       ],
       [
         'throttled (Redis) / unthrottled',
         fmtRatio(comparisons.redis.ratio),
-        perRound(comparisons.redis.roundRatios),
+        fmtRoundRatios(comparisons.redis.roundRatios),
       ],
       [
         '  by CPU time per request',
         fmtRatio(comparisons.redis.cpuPerRequestRatio),
-        `${signedUs(comparisons.redis.addedCpuUsPerRequest)} per request`,
+        `${fmtSignedUs(comparisons.redis.addedCpuUsPerRequest)} per request`,
       ],
     ]),
     '',

@@ -6,6 +6,15 @@ export const fmtUs = (n) => (n === null ? '-' : `${Math.round(n)} µs`);
 export const fmtPct = (n) => (n === null || n === undefined ? '-' : `${Math.round(n * 100)}%`);
 export const fmtRatio = (n) => (n === null ? '-' : `${n.toFixed(2)}x`);
 export const verdict = (met) => (met ? 'met' : 'MISSED');
+/** CPU time a feature adds per request (or saves: negative). */
+export const fmtSignedUs = (n) => (n === null ? '-' : `${n >= 0 ? '+' : ''}${fmtUs(n)}`);
+/** The ratios of each alternating round. */
+export const fmtRoundRatios = (ratios) =>
+  `per round: ${ratios.map((r) => (r === null ? '-' : r.toFixed(2))).join(', ')}`;
+
+/** Where the report's processes ran: `onLoadCore` names those sharing the load core. */
+export const pinningLine = ({ proxyCore, loadCore }, onLoadCore) =>
+  proxyCore === null ? 'unpinned' : `Gatehouse on core ${proxyCore}; ${onLoadCore} on core ${loadCore}`;
 
 /** Rows of cells as an indented table: the first column left-aligned, the others right-aligned. */
 export function table(rows) {

@@ -2,10 +2,12 @@
 // (the API id is the last line it prints), then `gatehouse serve` on a free port.
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { freePort } from './http.mjs';
 import { ROOT } from './paths.mjs';
 import { PROXY_CORE } from './pinning.mjs';
-import { run, startServer, stop } from './processes.mjs';
+import { progress } from './progress.mjs';
+import { run, startServer, stop, stopAll } from './processes.mjs';
 
 export const CLI = join(ROOT, 'dist', 'cli', 'main.js');
 
@@ -52,17 +54,39 @@ export async function importApi(dir, document, { stage, variables, fileName = 'b
 }
 
 /**
+ * Changes `fields` of a deployed stage in the data directory, as UpdateStage would, for settings
+ * `gatehouse import` does not take (caching, throttling). Call it before serving.
+ *
+ * @param {string} data
+ * @param {string} apiId
+ * @param {string} stageName
+ * @param {Record<string, unknown>} fields
+ */
+export async function changeStage(data, apiId, stageName, fields) {
+  const { SqliteConfigStore } = await import(
+    pathToFileURL(join(ROOT, 'dist', 'store', 'sqlite', 'sqlite-config-store.js')).href
+  );
+  const store = SqliteConfigStore.open(data);
+  try {
+    const stage = await store.getStage(apiId, stageName);
+    await store.putStage({ ...stage, ...fields, lastUpdatedDate: stage.lastUpdatedDate + 1 });
+  } finally {
+    await store.close();
+  }
+}
+
+/**
  * Starts `gatehouse serve` on 127.0.0.1 and a free port, pinned to `core`, with `--config
- * config` when given. `invokeUrl(apiId, stage, path)` is the path-style invoke URL of a
- * resource path.
+ * config` when given; `name` is the process's name in progress and errors. `invokeUrl(apiId,
+ * stage, path)` is the path-style invoke URL of a resource path.
  *
  * @param {string} data
  * @param {string} [core]
- * @param {{config?: string}} [options]
+ * @param {{config?: string, name?: string}} [options]
  */
-export async function serveGatehouse(data, core = PROXY_CORE, { config } = {}) {
+export async function serveGatehouse(data, core = PROXY_CORE, { config, name = 'Gatehouse' } = {}) {
   const port = String(await freePort());
-  const proc = startServer('Gatehouse', core, [
+  const proc = startServer(name, core, [
     CLI,
     'serve',
     '--port',
@@ -89,4 +113,11 @@ export async function stopGatehouse(proc, warnings) {
   if (exit.code !== 0) {
     warnings.push(`Gatehouse did not exit 0 on SIGTERM (${exit.signal ?? `exit ${exit.code}`})`);
   }
+}
+
+/** The end of a run: each Gatehouse process stopped as stopGatehouse does, then everything else. */
+export async function stopRun(gatehouses, warnings) {
+  progress('stopping');
+  for (const proc of gatehouses) await stopGatehouse(proc, warnings);
+  await stopAll(3000);
 }

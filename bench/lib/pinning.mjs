@@ -32,6 +32,12 @@ export function setUpPinning(warnings) {
   spawnSync('taskset', ['-a', '-p', '-c', LOAD_CORE, String(process.pid)], { stdio: 'ignore' });
 }
 
+/** The cores a report names: null when nothing is pinned. */
+export const pinnedCores = () => ({
+  proxyCore: canPin ? PROXY_CORE : null,
+  loadCore: canPin ? LOAD_CORE : null,
+});
+
 /** [command, args] that run `command` on `core` when pinning is available. */
 export const pinned = (core, command, args) =>
   canPin ? ['taskset', ['-c', core, command, ...args]] : [command, args];

@@ -63,3 +63,21 @@ export async function alternateAll(targets, rounds, label, settingsOf) {
   }
   return targets.map((target) => runs.get(target));
 }
+
+/**
+ * Every target warmed up for `warmup` seconds, in order, then measured in `rounds` alternating
+ * rounds (see alternateAll); resolves with the runs of each target, in the targets' order.
+ *
+ * @template T
+ * @param {T[]} targets
+ * @param {{warmup: number, rounds: number}} counts
+ * @param {(target: T) => {duration: number, connections: number, script?: string | null}} settingsOf
+ */
+export async function warmUpAndAlternate(targets, { warmup, rounds }, settingsOf) {
+  for (const target of targets) await warmUp(target, warmup, settingsOf(target));
+  return alternateAll(targets, rounds, 'peak', settingsOf);
+}
+
+/** Each run of each target as [`name (round n)`, run], for the checks in disturbance.mjs. */
+export const labelRuns = (targets, runs) =>
+  targets.flatMap((target, j) => runs[j].map((r, i) => [`${target.name} (round ${i + 1})`, r]));

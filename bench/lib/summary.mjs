@@ -14,3 +14,15 @@ export function summarize(runs) {
     runs,
   };
 }
+
+/**
+ * A summary against the baseline's, both of the same alternating rounds: the ratio of their
+ * medians and of each round's req/s, and the same comparison by CPU time per request, which a
+ * busy machine disturbs much less.
+ */
+export const compareSummaries = (summary, baseline) => ({
+  ratio: round(summary.rps / baseline.rps, 4),
+  roundRatios: summary.runs.map((r, i) => round(r.rps / baseline.runs[i].rps, 4)),
+  cpuPerRequestRatio: round(baseline.cpuUsPerRequest / summary.cpuUsPerRequest, 4),
+  addedCpuUsPerRequest: round(summary.cpuUsPerRequest - baseline.cpuUsPerRequest, 1),
+});

@@ -101,19 +101,36 @@ export function patchScalar(
   return true;
 }
 
-/** Applies add/replace/remove on `/{mapName}/{key}` for a string map (variables, tags, templates …). */
-export function patchStringMap(
+function patchMap(
   target: Record<string, unknown>,
   op: PatchOperation,
   mapName: string,
+  valueOf: (op: PatchOperation) => unknown,
 ): boolean {
   const parts = segments(op.path);
   if (parts[0] !== mapName || parts.length !== 2) return false;
   const key = parts[1]!;
-  const map = { ...((target[mapName] as Record<string, string> | undefined) ?? {}) };
+  const map = { ...((target[mapName] as Record<string, unknown> | undefined) ?? {}) };
   if (op.op === 'remove') delete map[key];
-  else if (op.op === 'add' || op.op === 'replace') map[key] = op.value ?? '';
+  else if (op.op === 'add' || op.op === 'replace') map[key] = valueOf(op);
   else throw invalidPath(op);
   target[mapName] = map;
   return true;
 }
+
+/** Applies add/replace/remove on `/{mapName}/{key}` for a string map (variables, tags, templates …). */
+export const patchStringMap = (
+  target: Record<string, unknown>,
+  op: PatchOperation,
+  mapName: string,
+): boolean => patchMap(target, op, mapName, (op) => op.value ?? '');
+
+/**
+ * The same for v1's maps of flags (a method's request parameters, a method response's headers:
+ * required or not); a parameter added without a value is not required, as on AWS.
+ */
+export const patchBooleanMap = (
+  target: Record<string, unknown>,
+  op: PatchOperation,
+  mapName: string,
+): boolean => patchMap(target, op, mapName, (op) => (op.value === undefined ? false : booleanValue(op)));

@@ -156,9 +156,7 @@ describe.runIf(await postgresAvailable())('several gateway nodes on PostgreSQL',
 
   it("enforces an API key created, and then disabled, through another node's management API", async () => {
     const api = await client.send(new ImportRestApiCommand({ body: Buffer.from(KEYED_API) }));
-    const deployment = await client.send(
-      new CreateDeploymentCommand({ restApiId: api.id!, stageName: 'prod' }),
-    );
+    await client.send(new CreateDeploymentCommand({ restApiId: api.id!, stageName: 'prod' }));
     const value = 'multi-node-key-value-0000001';
     const key = await client.send(new CreateApiKeyCommand({ name: 'k', value, enabled: true }));
     const plan = await client.send(

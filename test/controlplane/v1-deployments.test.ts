@@ -14,7 +14,7 @@ import {
   NotFoundException,
   UpdateDeploymentCommand,
 } from '@aws-sdk/client-api-gateway';
-import { startTestManagement, type TestManagement } from '../helpers/admin.js';
+import { failure, startTestManagement, type TestManagement } from '../helpers/admin.js';
 
 let m: TestManagement;
 let clock = Date.UTC(2026, 0, 1);
@@ -27,12 +27,6 @@ beforeAll(async () => {
   });
 });
 afterAll(() => m.close());
-
-const failure = (promise: Promise<unknown>): Promise<unknown> =>
-  promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
 
 const mockApi = (body: string) =>
   JSON.stringify({

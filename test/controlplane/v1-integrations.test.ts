@@ -15,19 +15,13 @@ import {
   UpdateIntegrationCommand,
   UpdateIntegrationResponseCommand,
 } from '@aws-sdk/client-api-gateway';
-import { startTestManagement, type TestManagement } from '../helpers/admin.js';
+import { failure, startTestManagement, type TestManagement } from '../helpers/admin.js';
 
 let m: TestManagement;
 beforeAll(async () => {
   m = await startTestManagement();
 });
 afterAll(() => m.close());
-
-const failure = (promise: Promise<unknown>): Promise<unknown> =>
-  promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
 
 async function newMethod(): Promise<{ restApiId: string; resourceId: string; httpMethod: string }> {
   const api = await m.v1.send(new CreateRestApiCommand({ name: 'integrations' }));

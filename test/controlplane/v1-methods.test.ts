@@ -16,19 +16,13 @@ import {
   UpdateMethodCommand,
   UpdateMethodResponseCommand,
 } from '@aws-sdk/client-api-gateway';
-import { startTestManagement, type TestManagement } from '../helpers/admin.js';
+import { failure, startTestManagement, type TestManagement } from '../helpers/admin.js';
 
 let m: TestManagement;
 beforeAll(async () => {
   m = await startTestManagement();
 });
 afterAll(() => m.close());
-
-const failure = (promise: Promise<unknown>): Promise<unknown> =>
-  promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
 
 async function newApi(): Promise<{ restApiId: string; resourceId: string }> {
   const api = await m.v1.send(new CreateRestApiCommand({ name: 'methods' }));

@@ -13,7 +13,7 @@ import {
   PutMethodCommand,
   UpdateResourceCommand,
 } from '@aws-sdk/client-api-gateway';
-import { startTestManagement, type TestManagement } from '../helpers/admin.js';
+import { failure, startTestManagement, type TestManagement } from '../helpers/admin.js';
 
 let m: TestManagement;
 beforeAll(async () => {
@@ -25,12 +25,6 @@ async function newApi(): Promise<{ apiId: string; rootId: string }> {
   const api = await m.v1.send(new CreateRestApiCommand({ name: 'resources' }));
   return { apiId: api.id!, rootId: api.rootResourceId! };
 }
-
-const failure = (promise: Promise<unknown>): Promise<unknown> =>
-  promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
 
 describe('Resources', () => {
   it('creates resources with computed paths and lists them', async () => {

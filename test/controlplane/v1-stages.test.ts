@@ -15,7 +15,7 @@ import {
   UpdateStageCommand,
   type PatchOperation,
 } from '@aws-sdk/client-api-gateway';
-import { startTestManagement, type TestManagement } from '../helpers/admin.js';
+import { failure, startTestManagement, type TestManagement } from '../helpers/admin.js';
 
 let m: TestManagement;
 let clock = Date.UTC(2026, 0, 1);
@@ -23,12 +23,6 @@ beforeAll(async () => {
   m = await startTestManagement({ now: () => clock });
 });
 afterAll(() => m.close());
-
-const failure = (promise: Promise<unknown>): Promise<unknown> =>
-  promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
 
 const API = JSON.stringify({
   openapi: '3.0.1',

@@ -19,7 +19,7 @@ import {
   UpdateModelCommand,
 } from '@aws-sdk/client-apigatewayv2';
 import { httpAuthorizerConfig } from '../../src/features/auth/authorizer-config.js';
-import { startTestManagement, type TestManagement } from '../helpers/admin.js';
+import { failure, startTestManagement, type TestManagement } from '../helpers/admin.js';
 
 let m: TestManagement;
 let apiId: string;
@@ -28,12 +28,6 @@ beforeAll(async () => {
   apiId = (await m.v2.send(new CreateApiCommand({ Name: 'auth', ProtocolType: 'HTTP' }))).ApiId!;
 });
 afterAll(() => m.close());
-
-const failure = (promise: Promise<unknown>) =>
-  promise.then(
-    () => undefined,
-    (error: unknown) => error,
-  );
 
 describe('v2 Authorizers', () => {
   it('creates a Lambda REQUEST authorizer the data plane reads as created', async () => {

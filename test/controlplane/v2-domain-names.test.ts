@@ -18,19 +18,13 @@ import {
   UpdateApiMappingCommand,
   UpdateDomainNameCommand,
 } from '@aws-sdk/client-apigatewayv2';
-import { startTestManagement, type TestManagement } from '../helpers/admin.js';
+import { failure, startTestManagement, type TestManagement } from '../helpers/admin.js';
 
 let m: TestManagement;
 beforeAll(async () => {
   m = await startTestManagement();
 });
 afterAll(() => m.close());
-
-const failure = (promise: Promise<unknown>) =>
-  promise.then(
-    () => undefined,
-    (error: unknown) => error,
-  );
 
 describe('v2 DomainNames and ApiMappings', () => {
   it('creates, reads, lists, updates and deletes a domain name', async () => {

@@ -17,7 +17,7 @@ import {
   UpdateIntegrationCommand,
   UpdateIntegrationResponseCommand,
 } from '@aws-sdk/client-apigatewayv2';
-import { startTestManagement, type TestManagement } from '../helpers/admin.js';
+import { failure, startTestManagement, type TestManagement } from '../helpers/admin.js';
 
 let m: TestManagement;
 let apiId: string;
@@ -26,12 +26,6 @@ beforeAll(async () => {
   apiId = (await m.v2.send(new CreateApiCommand({ Name: 'integrations', ProtocolType: 'HTTP' }))).ApiId!;
 });
 afterAll(() => m.close());
-
-const failure = (promise: Promise<unknown>) =>
-  promise.then(
-    () => undefined,
-    (error: unknown) => error,
-  );
 
 describe('v2 Integrations', () => {
   it('creates an HTTP proxy, reads, lists, updates and deletes it', async () => {

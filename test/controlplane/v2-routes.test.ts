@@ -18,7 +18,7 @@ import {
   UpdateRouteCommand,
   UpdateRouteResponseCommand,
 } from '@aws-sdk/client-apigatewayv2';
-import { startTestManagement, type TestManagement } from '../helpers/admin.js';
+import { failure, startTestManagement, type TestManagement } from '../helpers/admin.js';
 
 let m: TestManagement;
 let apiId: string;
@@ -39,12 +39,6 @@ beforeAll(async () => {
   ).IntegrationId!;
 });
 afterAll(() => m.close());
-
-const failure = (promise: Promise<unknown>) =>
-  promise.then(
-    () => undefined,
-    (error: unknown) => error,
-  );
 
 describe('v2 Routes', () => {
   it('creates, reads, lists, updates and deletes a route', async () => {

@@ -22,7 +22,7 @@ import {
   UpdateIntegrationCommand,
   UpdateStageCommand,
 } from '@aws-sdk/client-apigatewayv2';
-import { startTestManagement, type TestManagement } from '../helpers/admin.js';
+import { failure, startTestManagement, type TestManagement } from '../helpers/admin.js';
 import { startUpstream, type Upstream } from '../helpers/upstream.js';
 
 let m: TestManagement;
@@ -35,12 +35,6 @@ afterAll(async () => {
   await m.close();
   await upstream.close();
 });
-
-const failure = (promise: Promise<unknown>) =>
-  promise.then(
-    () => undefined,
-    (error: unknown) => error,
-  );
 
 /** Polls the data plane until `accept` holds; stages reach it shortly after each write. */
 async function eventually(url: string, accept: (status: number, body: string) => boolean) {

@@ -20,6 +20,13 @@ import { SqliteConfigStore } from '../../src/store/sqlite/sqlite-config-store.js
 
 export const AWS_CLI = '/usr/bin/aws';
 
+/** What `promise` rejects with (undefined when it resolves), to assert on an operation's error. */
+export const failure = (promise: Promise<unknown>): Promise<unknown> =>
+  promise.then(
+    () => undefined,
+    (error: unknown) => error,
+  );
+
 export interface CliResult {
   code: number;
   stdout: string;

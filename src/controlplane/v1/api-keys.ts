@@ -9,6 +9,7 @@ import { epochSeconds } from '../admin-context.js';
 import { badRequest, notFound } from '../admin-errors.js';
 import { jsonBody, type AdminRequest, type AdminRoutes } from '../admin-router.js';
 import { defined, serialised } from '../api-updates.js';
+import { optionalBoolean, optionalObject, optionalString } from '../body-fields.js';
 import { v1List } from '../paging.js';
 import { invalidPath, patchOperations, patchScalar, requireValue, segments } from '../patch.js';
 
@@ -53,13 +54,6 @@ export function updateApiKey<T>(
   });
 }
 
-function optionalString(body: Record<string, unknown>, field: string): string | undefined {
-  const value = body[field];
-  if (value === undefined || value === null) return undefined;
-  if (typeof value !== 'string') throw badRequest(`${field} must be a string`);
-  return value;
-}
-
 /** `{restApiId}/{stageName}`, checked to name an existing stage of a REST API. */
 async function stageKey(ctx: AdminContext, restApiId: string, stageName: string): Promise<string> {
   const api = await ctx.store.getApi(restApiId);
@@ -70,12 +64,8 @@ async function stageKey(ctx: AdminContext, restApiId: string, stageName: string)
 
 async function createApiKey(request: AdminRequest, ctx: AdminContext) {
   const body = jsonBody(request);
-  const enabled = body['enabled'];
-  if (enabled !== undefined && enabled !== null && typeof enabled !== 'boolean')
-    throw badRequest('enabled must be true or false');
-  const tags = body['tags'];
-  if (tags !== undefined && tags !== null && (typeof tags !== 'object' || Array.isArray(tags)))
-    throw badRequest('tags must be a map of strings');
+  const enabled = optionalBoolean(body, 'enabled');
+  const tags = optionalObject(body, 'tags') as Record<string, string> | undefined;
   const rawStageKeys = body['stageKeys'] ?? [];
   if (!Array.isArray(rawStageKeys)) throw badRequest('stageKeys must be a list of {restApiId, stageName}');
   const stageKeys: string[] = [];
@@ -92,8 +82,8 @@ async function createApiKey(request: AdminRequest, ctx: AdminContext) {
       value: optionalString(body, 'value'),
       description: optionalString(body, 'description'),
       customerId: optionalString(body, 'customerId'),
-      enabled: enabled ?? undefined,
-      tags: (tags as Record<string, string> | null | undefined) ?? undefined,
+      enabled,
+      tags,
     },
     ctx.now(),
   );

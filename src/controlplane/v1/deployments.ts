@@ -5,6 +5,7 @@ import type { AdminContext } from '../admin-context.js';
 import { badRequest, notFound } from '../admin-errors.js';
 import { jsonBody, type AdminRequest, type AdminRoutes } from '../admin-router.js';
 import { defined, readRestApi, serialised } from '../api-updates.js';
+import { optionalBoolean, optionalObject, optionalString } from '../body-fields.js';
 import { deploy, DeploymentRefused, INVALID_DEPLOYMENT, type DeployRequest } from '../deployments.js';
 import { v1List } from '../paging.js';
 import { invalidPath, patchOperations, segments } from '../patch.js';
@@ -51,21 +52,8 @@ export function deploymentShape(deployment: Deployment, embedSummary = false): R
   });
 }
 
-function optional<T>(
-  body: Record<string, unknown>,
-  name: string,
-  type: 'string' | 'boolean' | 'object',
-): T | undefined {
-  const value = body[name];
-  if (value === undefined || value === null) return undefined;
-  if (typeof value !== type || (type === 'object' && Array.isArray(value))) {
-    throw badRequest(`${name} must be ${type === 'object' ? 'a map' : `a ${type}`}`);
-  }
-  return value as T;
-}
-
 function canarySettingsOf(body: Record<string, unknown>): DeployRequest['canarySettings'] {
-  const raw = optional<Record<string, unknown>>(body, 'canarySettings', 'object');
+  const raw = optionalObject(body, 'canarySettings');
   if (raw === undefined) return undefined;
   const percentTraffic = raw['percentTraffic'];
   if (
@@ -76,24 +64,25 @@ function canarySettingsOf(body: Record<string, unknown>): DeployRequest['canaryS
   }
   return defined({
     percentTraffic: percentTraffic,
-    stageVariableOverrides: optional<Record<string, string>>(raw, 'stageVariableOverrides', 'object'),
-    useStageCache: optional<boolean>(raw, 'useStageCache', 'boolean'),
+    stageVariableOverrides: optionalObject(raw, 'stageVariableOverrides') as
+      Record<string, string> | undefined,
+    useStageCache: optionalBoolean(raw, 'useStageCache'),
   }) as DeployRequest['canarySettings'];
 }
 
 async function createDeployment(request: AdminRequest, ctx: AdminContext) {
   const apiId = request.params['restapi_id']!;
   const body = jsonBody(request);
-  const stageName = optional<string>(body, 'stageName', 'string');
+  const stageName = optionalString(body, 'stageName');
   const deployRequest = defined({
     apiId,
     stageName: stageName === '' && body['canarySettings'] === undefined ? undefined : stageName,
-    description: optional<string>(body, 'description', 'string'),
-    stageDescription: optional<string>(body, 'stageDescription', 'string'),
-    variables: optional<Record<string, string>>(body, 'variables', 'object'),
-    cacheClusterEnabled: optional<boolean>(body, 'cacheClusterEnabled', 'boolean'),
-    cacheClusterSize: optional<string>(body, 'cacheClusterSize', 'string'),
-    tracingEnabled: optional<boolean>(body, 'tracingEnabled', 'boolean'),
+    description: optionalString(body, 'description'),
+    stageDescription: optionalString(body, 'stageDescription'),
+    variables: optionalObject(body, 'variables') as Record<string, string> | undefined,
+    cacheClusterEnabled: optionalBoolean(body, 'cacheClusterEnabled'),
+    cacheClusterSize: optionalString(body, 'cacheClusterSize'),
+    tracingEnabled: optionalBoolean(body, 'tracingEnabled'),
     canarySettings: canarySettingsOf(body),
     check: ctx.checkDeployment,
   }) as DeployRequest;

@@ -17,6 +17,7 @@ import { epochSeconds } from '../admin-context.js';
 import { badRequest, notFound } from '../admin-errors.js';
 import { jsonBody, type AdminRequest, type AdminRoutes } from '../admin-router.js';
 import { defined, serialised } from '../api-updates.js';
+import { isRecord, optionalString } from '../body-fields.js';
 import { v1List } from '../paging.js';
 import { invalidPath, patchOperations, requireValue, segments, type PatchOperation } from '../patch.js';
 
@@ -64,17 +65,6 @@ export async function readDomainName(ctx: AdminContext, domainName: string): Pro
   const domain = await ctx.store.getDomainName(domainName);
   if (!domain) throw domainNameNotFound();
   return domain;
-}
-
-function optionalString(body: Record<string, unknown>, field: string): string | undefined {
-  const value = body[field];
-  if (value === undefined || value === null) return undefined;
-  if (typeof value !== 'string') throw badRequest(`${field} must be a string`);
-  return value;
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function endpointTypeOf(configuration: unknown): DomainName['endpointType'] {

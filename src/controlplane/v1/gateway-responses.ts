@@ -13,6 +13,7 @@ import type { AdminContext } from '../admin-context.js';
 import { badRequest, notFound } from '../admin-errors.js';
 import { jsonBody, type AdminRequest, type AdminRoutes } from '../admin-router.js';
 import { defined, readRestApi, updateRestApi } from '../api-updates.js';
+import { optionalStringMap } from '../body-fields.js';
 import { v1List } from '../paging.js';
 import { invalidPath, patchOperations, patchStringMap, segments } from '../patch.js';
 
@@ -72,19 +73,6 @@ function check(type: GatewayResponseType, response: Stored): void {
   if (problems.length > 0) throw badRequest(problems.join('; '));
 }
 
-function stringMap(body: Record<string, unknown>, field: string): Record<string, string> | undefined {
-  const value = body[field];
-  if (value === undefined || value === null) return undefined;
-  if (
-    typeof value !== 'object' ||
-    Array.isArray(value) ||
-    !Object.values(value).every((item) => typeof item === 'string')
-  ) {
-    throw badRequest(`${field} must be a map of strings`);
-  }
-  return value as Record<string, string>;
-}
-
 async function putGatewayResponse(request: AdminRequest, ctx: AdminContext) {
   const type = responseType(request);
   const body = jsonBody(request);
@@ -93,8 +81,8 @@ async function putGatewayResponse(request: AdminRequest, ctx: AdminContext) {
     throw badRequest('statusCode must be a string such as "404"');
   const response: Stored = defined({
     statusCode: statusCode ?? undefined,
-    responseParameters: stringMap(body, 'responseParameters'),
-    responseTemplates: stringMap(body, 'responseTemplates'),
+    responseParameters: optionalStringMap(body, 'responseParameters'),
+    responseTemplates: optionalStringMap(body, 'responseTemplates'),
   });
   check(type, response);
   const api = await updateRestApi(ctx, request.params['restapi_id']!, (api) => {

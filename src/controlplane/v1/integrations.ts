@@ -17,6 +17,7 @@ import type { AdminContext } from '../admin-context.js';
 import { badRequest, notFound } from '../admin-errors.js';
 import { jsonBody, type AdminRequest, type AdminRoutes } from '../admin-router.js';
 import { defined, readRestApi, updateRestApi } from '../api-updates.js';
+import { optionalString, optionalStringMap } from '../body-fields.js';
 import {
   invalidPath,
   patchOperations,
@@ -25,7 +26,14 @@ import {
   segments,
   type PatchOperation,
 } from '../patch.js';
-import { findMethod, findResource, invalidStatusCode, statusCodeOf } from './rest-lookup.js';
+import {
+  findMethod,
+  findResource,
+  invalidStatusCode,
+  requestedMethod,
+  requestedResponse,
+  statusCodeOf,
+} from './rest-lookup.js';
 
 export function integrationResponseShape(response: IntegrationResponse): Record<string, unknown> {
   return defined({
@@ -74,26 +82,6 @@ function enumValue<T extends string>(value: unknown, allowed: readonly T[], name
     throw badRequest(`Invalid ${name} specified. Valid options are ${allowed.join(',')}`);
   }
   return value as T;
-}
-
-function stringMap(body: Record<string, unknown>, name: string): Record<string, string> | undefined {
-  const value = body[name];
-  if (value === undefined || value === null) return undefined;
-  if (
-    typeof value !== 'object' ||
-    Array.isArray(value) ||
-    Object.values(value).some((v) => typeof v !== 'string')
-  ) {
-    throw badRequest(`${name} must be a map of strings`);
-  }
-  return value as Record<string, string>;
-}
-
-function optionalString(body: Record<string, unknown>, name: string): string | undefined {
-  const value = body[name];
-  if (value === undefined || value === null) return undefined;
-  if (typeof value !== 'string') throw badRequest(`${name} must be a string`);
-  return value;
 }
 
 /** What AWS requires of an integration of each type, checked after every write. */
@@ -149,8 +137,8 @@ async function putIntegration(request: AdminRequest, ctx: AdminContext) {
       connectionType: optionalString(body, 'connectionType'),
       connectionId: optionalString(body, 'connectionId'),
       credentials: optionalString(body, 'credentials'),
-      requestParameters: stringMap(body, 'requestParameters'),
-      requestTemplates: stringMap(body, 'requestTemplates'),
+      requestParameters: optionalStringMap(body, 'requestParameters'),
+      requestTemplates: optionalStringMap(body, 'requestTemplates'),
       contentHandling: enumValue(body['contentHandling'], CONTENT_HANDLING, 'content handling strategy'),
       tlsConfig:
         typeof tlsConfig === 'object' && tlsConfig !== null
@@ -212,10 +200,7 @@ function patchIntegration(integration: Integration, op: PatchOperation): void {
 async function updateIntegration(request: AdminRequest, ctx: AdminContext) {
   const ops = patchOperations(request);
   const integration = await updateRestApi(ctx, request.params['restapi_id']!, (api) => {
-    const method = findMethod(
-      findResource(api, request.params['resource_id']!),
-      request.params['http_method']!,
-    );
+    const method = requestedMethod(api, request);
     const integration = integrationOf(method);
     for (const op of ops) patchIntegration(integration, op);
     checkIntegration(integration);
@@ -231,16 +216,13 @@ async function putIntegrationResponse(request: AdminRequest, ctx: AdminContext) 
     statusCode,
     ...defined({
       selectionPattern: optionalString(body, 'selectionPattern'),
-      responseParameters: stringMap(body, 'responseParameters'),
-      responseTemplates: stringMap(body, 'responseTemplates'),
+      responseParameters: optionalStringMap(body, 'responseParameters'),
+      responseTemplates: optionalStringMap(body, 'responseTemplates'),
       contentHandling: enumValue(body['contentHandling'], CONTENT_HANDLING, 'content handling strategy'),
     }),
   } as IntegrationResponse;
   await updateRestApi(ctx, request.params['restapi_id']!, (api) => {
-    const method = findMethod(
-      findResource(api, request.params['resource_id']!),
-      request.params['http_method']!,
-    );
+    const method = requestedMethod(api, request);
     const integration = integrationOf(method);
     integration.integrationResponses = { ...integration.integrationResponses, [statusCode]: response };
   });
@@ -261,12 +243,8 @@ function patchIntegrationResponse(response: IntegrationResponse, op: PatchOperat
 async function updateIntegrationResponse(request: AdminRequest, ctx: AdminContext) {
   const ops = patchOperations(request);
   const response = await updateRestApi(ctx, request.params['restapi_id']!, (api) => {
-    const method = findMethod(
-      findResource(api, request.params['resource_id']!),
-      request.params['http_method']!,
-    );
-    const response = integrationOf(method).integrationResponses?.[request.params['status_code']!];
-    if (!response) throw invalidStatusCode();
+    const method = requestedMethod(api, request);
+    const response = requestedResponse(integrationOf(method).integrationResponses, request);
     for (const op of ops) patchIntegrationResponse(response, op);
     return response;
   });
@@ -280,19 +258,13 @@ export function registerIntegrations(routes: AdminRoutes): void {
     .add('PUT', integration, putIntegration)
     .add('GET', integration, async (request, ctx) => {
       const api = await readRestApi(ctx, request.params['restapi_id']!);
-      const method = findMethod(
-        findResource(api, request.params['resource_id']!),
-        request.params['http_method']!,
-      );
+      const method = requestedMethod(api, request);
       return { status: 200, body: integrationShape(integrationOf(method)) };
     })
     .add('PATCH', integration, updateIntegration)
     .add('DELETE', integration, async (request, ctx) => {
       await updateRestApi(ctx, request.params['restapi_id']!, (api) => {
-        const method = findMethod(
-          findResource(api, request.params['resource_id']!),
-          request.params['http_method']!,
-        );
+        const method = requestedMethod(api, request);
         integrationOf(method);
         delete method.methodIntegration;
       });
@@ -301,21 +273,14 @@ export function registerIntegrations(routes: AdminRoutes): void {
     .add('PUT', response, putIntegrationResponse)
     .add('GET', response, async (request, ctx) => {
       const api = await readRestApi(ctx, request.params['restapi_id']!);
-      const method = findMethod(
-        findResource(api, request.params['resource_id']!),
-        request.params['http_method']!,
-      );
-      const found = integrationOf(method).integrationResponses?.[request.params['status_code']!];
-      if (!found) throw invalidStatusCode();
+      const method = requestedMethod(api, request);
+      const found = requestedResponse(integrationOf(method).integrationResponses, request);
       return { status: 200, body: integrationResponseShape(found) };
     })
     .add('PATCH', response, updateIntegrationResponse)
     .add('DELETE', response, async (request, ctx) => {
       await updateRestApi(ctx, request.params['restapi_id']!, (api) => {
-        const method = findMethod(
-          findResource(api, request.params['resource_id']!),
-          request.params['http_method']!,
-        );
+        const method = requestedMethod(api, request);
         const found = integrationOf(method);
         const code = request.params['status_code']!;
         if (!found.integrationResponses?.[code]) throw invalidStatusCode();

@@ -6,9 +6,10 @@ import type { AdminContext } from '../admin-context.js';
 import { badRequest, conflict } from '../admin-errors.js';
 import { jsonBody, type AdminRequest, type AdminRoutes } from '../admin-router.js';
 import { defined, readRestApi, updateRestApi } from '../api-updates.js';
+import { optionalBooleanMap, optionalString, optionalStringMap } from '../body-fields.js';
 import {
-  booleanValue,
   invalidPath,
+  patchBooleanMap,
   patchOperations,
   patchScalar,
   patchStringMap,
@@ -16,7 +17,15 @@ import {
   type PatchOperation,
 } from '../patch.js';
 import { integrationShape } from './integrations.js';
-import { findMethod, findResource, httpMethodOf, invalidStatusCode, statusCodeOf } from './rest-lookup.js';
+import {
+  findMethod,
+  findResource,
+  httpMethodOf,
+  invalidStatusCode,
+  requestedMethod,
+  requestedResponse,
+  statusCodeOf,
+} from './rest-lookup.js';
 
 export function methodResponseShape(response: MethodResponse): Record<string, unknown> {
   return defined({
@@ -45,39 +54,6 @@ export function methodShape(method: Method): Record<string, unknown> {
     methodIntegration: method.methodIntegration && integrationShape(method.methodIntegration),
     authorizationScopes: method.authorizationScopes,
   });
-}
-
-function stringMap(body: Record<string, unknown>, name: string): Record<string, string> | undefined {
-  const value = body[name];
-  if (value === undefined || value === null) return undefined;
-  if (
-    typeof value !== 'object' ||
-    Array.isArray(value) ||
-    Object.values(value).some((v) => typeof v !== 'string')
-  ) {
-    throw badRequest(`${name} must be a map of strings`);
-  }
-  return value as Record<string, string>;
-}
-
-function booleanMap(body: Record<string, unknown>, name: string): Record<string, boolean> | undefined {
-  const value = body[name];
-  if (value === undefined || value === null) return undefined;
-  if (
-    typeof value !== 'object' ||
-    Array.isArray(value) ||
-    Object.values(value).some((v) => typeof v !== 'boolean')
-  ) {
-    throw badRequest(`${name} must be a map of booleans`);
-  }
-  return value as Record<string, boolean>;
-}
-
-function optionalString(body: Record<string, unknown>, name: string): string | undefined {
-  const value = body[name];
-  if (value === undefined || value === null) return undefined;
-  if (typeof value !== 'string') throw badRequest(`${name} must be a string`);
-  return value;
 }
 
 function authorizationTypeOf(value: string): Method['authorizationType'] {
@@ -116,8 +92,8 @@ async function putMethod(request: AdminRequest, ctx: AdminContext) {
     authorizerId: optionalString(body, 'authorizerId'),
     operationName: optionalString(body, 'operationName'),
     requestValidatorId: optionalString(body, 'requestValidatorId'),
-    requestParameters: booleanMap(body, 'requestParameters'),
-    requestModels: stringMap(body, 'requestModels'),
+    requestParameters: optionalBooleanMap(body, 'requestParameters'),
+    requestModels: optionalStringMap(body, 'requestModels'),
   };
   Object.assign(method, defined(optional));
   if (Array.isArray(body['authorizationScopes'])) {
@@ -143,15 +119,7 @@ const METHOD_SCALARS = {
 function patchMethod(method: Method, op: PatchOperation): void {
   const target = method as unknown as Record<string, unknown>;
   const parts = segments(op.path);
-  if (parts[0] === 'requestParameters' && parts.length === 2) {
-    const params = { ...method.requestParameters };
-    if (op.op === 'remove') delete params[parts[1]!];
-    else if (op.op === 'add' || op.op === 'replace')
-      params[parts[1]!] = op.value === undefined ? false : booleanValue(op);
-    else throw invalidPath(op);
-    method.requestParameters = params;
-    return;
-  }
+  if (patchBooleanMap(target, op, 'requestParameters')) return;
   if (parts[0] === 'authorizationScopes' && parts.length <= 2) {
     const scopes = new Set(method.authorizationScopes ?? []);
     const scope = parts[1] ?? op.value;
@@ -178,10 +146,7 @@ function patchMethod(method: Method, op: PatchOperation): void {
 async function updateMethod(request: AdminRequest, ctx: AdminContext) {
   const ops = patchOperations(request);
   const method = await updateRestApi(ctx, request.params['restapi_id']!, (api) => {
-    const method = findMethod(
-      findResource(api, request.params['resource_id']!),
-      request.params['http_method']!,
-    );
+    const method = requestedMethod(api, request);
     for (const op of ops) patchMethod(method, op);
     // Without an authorizer type the method has no use for an authorizer id.
     if (method.authorizationType !== 'CUSTOM' && method.authorizationType !== 'COGNITO_USER_POOLS') {
@@ -198,30 +163,18 @@ async function putMethodResponse(request: AdminRequest, ctx: AdminContext) {
   const statusCode = statusCodeOf(request.params['status_code']!);
   const response = defined({
     statusCode,
-    responseParameters: booleanMap(body, 'responseParameters'),
-    responseModels: stringMap(body, 'responseModels'),
+    responseParameters: optionalBooleanMap(body, 'responseParameters'),
+    responseModels: optionalStringMap(body, 'responseModels'),
   }) as MethodResponse;
   await updateRestApi(ctx, request.params['restapi_id']!, (api) => {
-    const method = findMethod(
-      findResource(api, request.params['resource_id']!),
-      request.params['http_method']!,
-    );
+    const method = requestedMethod(api, request);
     method.methodResponses = { ...method.methodResponses, [statusCode]: response };
   });
   return { status: 201, body: methodResponseShape(response) };
 }
 
 function patchMethodResponse(response: MethodResponse, op: PatchOperation): void {
-  const parts = segments(op.path);
-  if (parts[0] === 'responseParameters' && parts.length === 2) {
-    const params = { ...response.responseParameters };
-    if (op.op === 'remove') delete params[parts[1]!];
-    else if (op.op === 'add' || op.op === 'replace')
-      params[parts[1]!] = op.value === undefined ? false : booleanValue(op);
-    else throw invalidPath(op);
-    response.responseParameters = params;
-    return;
-  }
+  if (patchBooleanMap(response, op, 'responseParameters')) return;
   if (patchStringMap(response, op, 'responseModels')) return;
   throw invalidPath(op);
 }
@@ -229,12 +182,7 @@ function patchMethodResponse(response: MethodResponse, op: PatchOperation): void
 async function updateMethodResponse(request: AdminRequest, ctx: AdminContext) {
   const ops = patchOperations(request);
   const response = await updateRestApi(ctx, request.params['restapi_id']!, (api) => {
-    const method = findMethod(
-      findResource(api, request.params['resource_id']!),
-      request.params['http_method']!,
-    );
-    const response = method.methodResponses?.[request.params['status_code']!];
-    if (!response) throw invalidStatusCode();
+    const response = requestedResponse(requestedMethod(api, request).methodResponses, request);
     for (const op of ops) patchMethodResponse(response, op);
     return response;
   });
@@ -249,10 +197,7 @@ export function registerMethods(routes: AdminRoutes): void {
     .add('PUT', method, putMethod)
     .add('GET', method, async (request, ctx) => {
       const api = await readRestApi(ctx, request.params['restapi_id']!);
-      const found = findMethod(
-        findResource(api, request.params['resource_id']!),
-        request.params['http_method']!,
-      );
+      const found = requestedMethod(api, request);
       return { status: 200, body: methodShape(found) };
     })
     .add('PATCH', method, updateMethod)
@@ -267,21 +212,13 @@ export function registerMethods(routes: AdminRoutes): void {
     .add('PUT', response, putMethodResponse)
     .add('GET', response, async (request, ctx) => {
       const api = await readRestApi(ctx, request.params['restapi_id']!);
-      const found = findMethod(
-        findResource(api, request.params['resource_id']!),
-        request.params['http_method']!,
-      );
-      const methodResponse = found.methodResponses?.[request.params['status_code']!];
-      if (!methodResponse) throw invalidStatusCode();
+      const methodResponse = requestedResponse(requestedMethod(api, request).methodResponses, request);
       return { status: 200, body: methodResponseShape(methodResponse) };
     })
     .add('PATCH', response, updateMethodResponse)
     .add('DELETE', response, async (request, ctx) => {
       await updateRestApi(ctx, request.params['restapi_id']!, (api) => {
-        const found = findMethod(
-          findResource(api, request.params['resource_id']!),
-          request.params['http_method']!,
-        );
+        const found = requestedMethod(api, request);
         const code = request.params['status_code']!;
         if (!found.methodResponses?.[code]) throw invalidStatusCode();
         delete found.methodResponses[code];

@@ -8,6 +8,7 @@ import type { AdminContext } from '../admin-context.js';
 import { badRequest, conflict, notFound } from '../admin-errors.js';
 import { jsonBody, type AdminRequest, type AdminRoutes } from '../admin-router.js';
 import { defined, readRestApi, updateRestApi } from '../api-updates.js';
+import { optionalString } from '../body-fields.js';
 import { v1List } from '../paging.js';
 import { invalidPath, patchOperations, patchScalar } from '../patch.js';
 
@@ -47,13 +48,6 @@ function checkSchema(schema: unknown): void {
   }
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
     throw badRequest(INVALID_SCHEMA);
-}
-
-function optionalString(body: Record<string, unknown>, field: string): string | undefined {
-  const value = body[field];
-  if (value === undefined || value === null) return undefined;
-  if (typeof value !== 'string') throw badRequest(`${field} must be a string`);
-  return value;
 }
 
 async function createModel(request: AdminRequest, ctx: AdminContext) {

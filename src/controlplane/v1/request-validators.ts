@@ -4,9 +4,10 @@
 import { newId } from '../../model/ids.js';
 import type { RestApi } from '../../model/rest-api.js';
 import type { AdminContext } from '../admin-context.js';
-import { badRequest, conflict, notFound } from '../admin-errors.js';
+import { conflict, notFound } from '../admin-errors.js';
 import { jsonBody, type AdminRequest, type AdminRoutes } from '../admin-router.js';
 import { defined, readRestApi, updateRestApi } from '../api-updates.js';
+import { optionalBoolean, optionalString } from '../body-fields.js';
 import { v1List } from '../paging.js';
 import { invalidPath, patchOperations, patchScalar } from '../patch.js';
 
@@ -32,26 +33,17 @@ function findValidator(api: RestApi, id: string): RequestValidator {
   return found;
 }
 
-function flag(body: Record<string, unknown>, field: string): boolean {
-  const value = body[field];
-  if (value === undefined || value === null) return false;
-  if (typeof value !== 'boolean') throw badRequest(`${field} must be true or false`);
-  return value;
-}
-
 async function createRequestValidator(request: AdminRequest, ctx: AdminContext) {
   const body = jsonBody(request);
-  const name = body['name'];
-  if (name !== undefined && name !== null && typeof name !== 'string')
-    throw badRequest('name must be a string');
+  const name = optionalString(body, 'name');
   const validator: RequestValidator = defined({
     id: newId(6),
-    name: name ?? undefined,
-    validateRequestBody: flag(body, 'validateRequestBody'),
-    validateRequestParameters: flag(body, 'validateRequestParameters'),
+    name,
+    validateRequestBody: optionalBoolean(body, 'validateRequestBody') ?? false,
+    validateRequestParameters: optionalBoolean(body, 'validateRequestParameters') ?? false,
   });
   await updateRestApi(ctx, request.params['restapi_id']!, (api) => {
-    if (typeof name === 'string' && api.requestValidators?.some((other) => other['name'] === name))
+    if (name !== undefined && api.requestValidators?.some((other) => other['name'] === name))
       throw conflict(`Validator name ${name} already exists for this REST API`);
     api.requestValidators = [...(api.requestValidators ?? []), validator];
   });

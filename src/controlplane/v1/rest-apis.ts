@@ -9,6 +9,7 @@ import { epochSeconds } from '../admin-context.js';
 import { badRequest } from '../admin-errors.js';
 import { jsonBody, type AdminRequest, type AdminRoutes } from '../admin-router.js';
 import { defined, readRestApi, serialised, updateRestApi } from '../api-updates.js';
+import { optionalString } from '../body-fields.js';
 import { v1List } from '../paging.js';
 import { invalidPath, patchOperations, patchScalar, patchStringMap, segments } from '../patch.js';
 
@@ -31,16 +32,9 @@ export function restApiResource(api: RestApi): Record<string, unknown> {
   });
 }
 
-function stringField(body: Record<string, unknown>, name: string): string | undefined {
-  const value = body[name];
-  if (value === undefined || value === null) return undefined;
-  if (typeof value !== 'string') throw badRequest(`${name} must be a string`);
-  return value;
-}
-
 async function createRestApi(request: AdminRequest, ctx: AdminContext) {
   const body = jsonBody(request);
-  const name = stringField(body, 'name');
+  const name = optionalString(body, 'name');
   if (name === undefined || name === '')
     throw badRequest('Invalid REST API name specified: it must not be empty');
   const api: RestApi = {
@@ -52,11 +46,11 @@ async function createRestApi(request: AdminRequest, ctx: AdminContext) {
     apiKeySource: body['apiKeySource'] === 'AUTHORIZER' ? 'AUTHORIZER' : 'HEADER',
     resources: [{ id: newResourceId(), path: '/', pathPart: '', resourceMethods: {} }],
   };
-  const description = stringField(body, 'description');
+  const description = optionalString(body, 'description');
   if (description !== undefined) api.description = description;
-  const version = stringField(body, 'version');
+  const version = optionalString(body, 'version');
   if (version !== undefined) api.version = version;
-  const policy = stringField(body, 'policy');
+  const policy = optionalString(body, 'policy');
   if (policy !== undefined) api.policy = policy;
   if (typeof body['minimumCompressionSize'] === 'number')
     api.minimumCompressionSize = body['minimumCompressionSize'];

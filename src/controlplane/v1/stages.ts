@@ -9,6 +9,7 @@ import { epochSeconds } from '../admin-context.js';
 import { badRequest, conflict, notFound } from '../admin-errors.js';
 import { jsonBody, type AdminRequest, type AdminRoutes } from '../admin-router.js';
 import { defined, readRestApi, serialised } from '../api-updates.js';
+import { optionalBoolean, optionalObject, optionalString } from '../body-fields.js';
 import { INVALID_DEPLOYMENT } from '../deployments.js';
 import {
   booleanValue,
@@ -97,42 +98,29 @@ async function checkServing(ctx: AdminContext, stage: Stage): Promise<void> {
   if (problems.length > 0) throw badRequest(`${INVALID_DEPLOYMENT} ${problems.join('; ')}`);
 }
 
-function optional<T>(
-  body: Record<string, unknown>,
-  name: string,
-  type: 'string' | 'boolean' | 'object',
-): T | undefined {
-  const value = body[name];
-  if (value === undefined || value === null) return undefined;
-  if (typeof value !== type || (type === 'object' && Array.isArray(value))) {
-    throw badRequest(`${name} must be ${type === 'object' ? 'a map' : `a ${type}`}`);
-  }
-  return value as T;
-}
-
 async function createStage(request: AdminRequest, ctx: AdminContext) {
   const apiId = request.params['restapi_id']!;
   const body = jsonBody(request);
-  const stageName = optional<string>(body, 'stageName', 'string');
+  const stageName = optionalString(body, 'stageName');
   if (!stageName) throw badRequest('Invalid null or empty value for stageName');
-  const deploymentId = optional<string>(body, 'deploymentId', 'string');
+  const deploymentId = optionalString(body, 'deploymentId');
   if (!deploymentId) throw badRequest('Invalid null or empty value for deploymentId');
   const now = epochSeconds(ctx);
   const stage = defined({
     apiId,
     stageName,
     deploymentId,
-    description: optional<string>(body, 'description', 'string'),
-    variables: optional<Record<string, string>>(body, 'variables', 'object') ?? {},
+    description: optionalString(body, 'description'),
+    variables: (optionalObject(body, 'variables') as Record<string, string> | undefined) ?? {},
     createdDate: now,
     lastUpdatedDate: now,
-    cacheClusterEnabled: optional<boolean>(body, 'cacheClusterEnabled', 'boolean'),
-    cacheClusterSize: optional<string>(body, 'cacheClusterSize', 'string'),
-    tracingEnabled: optional<boolean>(body, 'tracingEnabled', 'boolean'),
-    canarySettings: optional<CanarySettings>(body, 'canarySettings', 'object'),
-    tags: optional<Record<string, string>>(body, 'tags', 'object'),
+    cacheClusterEnabled: optionalBoolean(body, 'cacheClusterEnabled'),
+    cacheClusterSize: optionalString(body, 'cacheClusterSize'),
+    tracingEnabled: optionalBoolean(body, 'tracingEnabled'),
+    canarySettings: optionalObject(body, 'canarySettings'),
+    tags: optionalObject(body, 'tags') as Record<string, string> | undefined,
   }) as Stage;
-  const documentationVersion = optional<string>(body, 'documentationVersion', 'string');
+  const documentationVersion = optionalString(body, 'documentationVersion');
   if (documentationVersion !== undefined) stage.settings = { documentationVersion };
   if (stage.canarySettings)
     stage.canarySettings = { percentTraffic: 0, useStageCache: false, ...stage.canarySettings };

@@ -17,6 +17,7 @@ import type { AdminContext } from '../admin-context.js';
 import { badRequest, conflict, notFound, notImplemented } from '../admin-errors.js';
 import { jsonBody, type AdminRequest, type AdminRoutes } from '../admin-router.js';
 import { defined, serialised } from '../api-updates.js';
+import { isRecord } from '../body-fields.js';
 import { v1List } from '../paging.js';
 import {
   invalidPath,
@@ -73,10 +74,6 @@ async function checkApiStage(ctx: AdminContext, apiStage: ApiStage, usagePlanId:
       `Invalid API Stage {api: ${apiStage.apiId}, stage: ${apiStage.stage}} specified for usageplan ${usagePlanId}`,
     );
   }
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function throttleOf(value: unknown, at: string): ThrottleSettings | undefined {

@@ -7,7 +7,7 @@ import { badRequest, notFound } from '../admin-errors.js';
 import { jsonBody, type AdminRoutes } from '../admin-router.js';
 import { serialised } from '../api-updates.js';
 import { v2List } from '../paging.js';
-import { optionalString, requiredString, type Body } from './fields.js';
+import { optionalString, requiredString, type Body } from '../body-fields.js';
 import { invalidApiMappingId, invalidStageId } from './identifiers.js';
 import { readDomainName } from './domain-names.js';
 

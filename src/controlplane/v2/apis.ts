@@ -12,14 +12,14 @@ import { v2List } from '../paging.js';
 import { changeHttpApi } from './deploying.js';
 import {
   assign,
-  isoDate,
   optionalBoolean,
   optionalObject,
   optionalString,
   optionalStringMap,
   requiredString,
   type Body,
-} from './fields.js';
+} from '../body-fields.js';
+import { isoDate } from './dates.js';
 import { quickCreate, quickCreateTarget } from './quick-create.js';
 
 /** AWS's default for HTTP APIs, which have no API keys. */

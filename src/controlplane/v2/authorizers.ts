@@ -19,7 +19,7 @@ import {
   optionalStringList,
   requiredString,
   type Body,
-} from './fields.js';
+} from '../body-fields.js';
 import { invalidAuthorizerId, invalidStageId } from './identifiers.js';
 
 type Authorizer = Record<string, unknown>;

@@ -8,7 +8,8 @@ import { jsonBody, type AdminRequest, type AdminRoutes } from '../admin-router.j
 import { defined, readHttpApi, serialised } from '../api-updates.js';
 import { v2List } from '../paging.js';
 import { AUTO_DEPLOYMENT_DESCRIPTION, deployToStage } from './deploying.js';
-import { isoDate, optionalString } from './fields.js';
+import { optionalString } from '../body-fields.js';
+import { isoDate } from './dates.js';
 import { invalidDeploymentId, invalidStageId } from './identifiers.js';
 
 export function deploymentResource(deployment: Deployment): Record<string, unknown> {

@@ -8,7 +8,13 @@ import { AdminError, badRequest } from '../admin-errors.js';
 import { jsonBody, type AdminRequest, type AdminRoutes } from '../admin-router.js';
 import { defined, serialised } from '../api-updates.js';
 import { v2List } from '../paging.js';
-import { optionalObject, optionalString, optionalStringMap, requiredString, type Body } from './fields.js';
+import {
+  optionalObject,
+  optionalString,
+  optionalStringMap,
+  requiredString,
+  type Body,
+} from '../body-fields.js';
 import { invalidDomainName } from './identifiers.js';
 
 const API_MAPPING_SELECTION_EXPRESSION = '$request.basepath';

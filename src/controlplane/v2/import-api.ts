@@ -11,7 +11,7 @@ import { jsonBody, type AdminRequest, type AdminRoutes } from '../admin-router.j
 import { defined } from '../api-updates.js';
 import { apiResource } from './apis.js';
 import { changeHttpApi } from './deploying.js';
-import { requiredString } from './fields.js';
+import { requiredString } from '../body-fields.js';
 
 function asHttpApiDocument(doc: unknown): unknown {
   if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) return doc;

@@ -9,7 +9,7 @@ import { jsonBody, type AdminRequest, type AdminRoutes } from '../admin-router.j
 import { defined, readHttpApi } from '../api-updates.js';
 import { v2List } from '../paging.js';
 import { changeHttpApi } from './deploying.js';
-import { optionalString, optionalStringMap, requiredString, type Body } from './fields.js';
+import { optionalString, optionalStringMap, requiredString, type Body } from '../body-fields.js';
 import { invalidIntegrationResponseId } from './identifiers.js';
 import { findIntegration } from './integrations.js';
 

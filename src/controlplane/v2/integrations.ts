@@ -17,7 +17,7 @@ import {
   optionalStringMap,
   requiredString,
   type Body,
-} from './fields.js';
+} from '../body-fields.js';
 import { invalidIntegrationId } from './identifiers.js';
 
 const HTTP_API_INTEGRATION_TYPES = ['HTTP_PROXY', 'AWS_PROXY'] as const;

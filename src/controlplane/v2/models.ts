@@ -8,7 +8,7 @@ import { jsonBody, type AdminRequest, type AdminRoutes } from '../admin-router.j
 import { defined, readHttpApi } from '../api-updates.js';
 import { v2List } from '../paging.js';
 import { changeHttpApi } from './deploying.js';
-import { optionalString, requiredString, type Body } from './fields.js';
+import { optionalString, requiredString, type Body } from '../body-fields.js';
 import { invalidModelId } from './identifiers.js';
 
 type Model = Record<string, unknown>;

@@ -13,7 +13,7 @@ import type { AdminContext } from '../admin-context.js';
 import { epochSeconds } from '../admin-context.js';
 import { badRequest } from '../admin-errors.js';
 import { AUTO_DEPLOYMENT_DESCRIPTION, deployToStage } from './deploying.js';
-import { optionalString, type Body } from './fields.js';
+import { optionalString, type Body } from '../body-fields.js';
 
 export interface QuickCreateTarget {
   target: string;

@@ -8,7 +8,13 @@ import { jsonBody, type AdminRequest, type AdminRoutes } from '../admin-router.j
 import { defined, readHttpApi } from '../api-updates.js';
 import { v2List } from '../paging.js';
 import { changeHttpApi } from './deploying.js';
-import { optionalObject, optionalString, optionalStringMap, requiredString, type Body } from './fields.js';
+import {
+  optionalObject,
+  optionalString,
+  optionalStringMap,
+  requiredString,
+  type Body,
+} from '../body-fields.js';
 import { invalidRouteResponseId } from './identifiers.js';
 import { findRoute } from './routes.js';
 

@@ -15,7 +15,7 @@ import {
   optionalStringList,
   requiredString,
   type Body,
-} from './fields.js';
+} from '../body-fields.js';
 import { invalidAuthorizerId, invalidIntegrationId, invalidRouteId } from './identifiers.js';
 
 const AUTHORIZATION_TYPES = ['NONE', 'JWT', 'AWS_IAM', 'CUSTOM'] as const;

@@ -13,14 +13,14 @@ import { AUTO_DEPLOYMENT_DESCRIPTION, deployToStage } from './deploying.js';
 import { readDeployment } from './deployments.js';
 import {
   assign,
-  isoDate,
   optionalBoolean,
   optionalObject,
   optionalString,
   optionalStringMap,
   requiredString,
   type Body,
-} from './fields.js';
+} from '../body-fields.js';
+import { isoDate } from './dates.js';
 import { invalidStageId } from './identifiers.js';
 
 export function stageResource(stage: Stage): Record<string, unknown> {

@@ -5,7 +5,7 @@ import type { AdminContext } from '../admin-context.js';
 import { badRequest, notFound } from '../admin-errors.js';
 import { jsonBody, type AdminRequest, type AdminRoutes } from '../admin-router.js';
 import { readHttpApi, serialised, updateHttpApi } from '../api-updates.js';
-import { optionalStringMap } from './fields.js';
+import { optionalStringMap } from '../body-fields.js';
 import { readDomainName } from './domain-names.js';
 import { invalidStageId } from './identifiers.js';
 

@@ -1,11 +1,16 @@
-// Reading typed fields from an apigatewayv2 request body. The AWS CLI and SDKs already send the
-// right JSON types; anything else (hand-written requests) gets a BadRequestException naming the
-// field instead of a confusing failure later on.
-import { badRequest } from '../admin-errors.js';
+// Reading typed fields from a management request body, for apigateway (v1) and apigatewayv2
+// alike. The AWS CLI and SDKs already send the right JSON types; anything else (hand-written
+// requests) gets a BadRequestException naming the field instead of a confusing failure later on.
+import { badRequest } from './admin-errors.js';
 
 export type Body = Record<string, unknown>;
 
 const isAbsent = (value: unknown): boolean => value === undefined || value === null;
+
+/** A JSON object: not null, not a list. */
+export function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
 
 export function optionalString(body: Body, name: string): string | undefined {
   const value = body[name];
@@ -39,19 +44,34 @@ export function optionalInteger(body: Body, name: string, min: number, max: numb
 export function optionalObject(body: Body, name: string): Record<string, unknown> | undefined {
   const value = body[name];
   if (isAbsent(value)) return undefined;
-  if (typeof value !== 'object' || Array.isArray(value))
-    throw badRequest(`Invalid ${name}: it must be an object`);
-  return value as Record<string, unknown>;
+  if (!isRecord(value)) throw badRequest(`Invalid ${name}: it must be an object`);
+  return value;
 }
 
-export function optionalStringMap(body: Body, name: string): Record<string, string> | undefined {
+function optionalMap<T extends 'string' | 'boolean'>(
+  body: Body,
+  name: string,
+  kind: T,
+): Record<string, T extends 'string' ? string : boolean> | undefined {
   const value = optionalObject(body, name);
   if (value === undefined) return undefined;
   for (const [key, entry] of Object.entries(value)) {
-    if (typeof entry !== 'string') throw badRequest(`Invalid ${name}: the value of ${key} must be a string`);
+    if (typeof entry !== kind) {
+      throw badRequest(
+        `Invalid ${name}: the value of ${key} must be ${kind === 'string' ? 'a string' : 'true or false'}`,
+      );
+    }
   }
-  return value as Record<string, string>;
+  return value as Record<string, T extends 'string' ? string : boolean>;
 }
+
+/** A map of strings: tags, stage variables, templates, parameter mappings … */
+export const optionalStringMap = (body: Body, name: string): Record<string, string> | undefined =>
+  optionalMap(body, name, 'string');
+
+/** A map of flags: v1's request and response parameters, each one required or not. */
+export const optionalBooleanMap = (body: Body, name: string): Record<string, boolean> | undefined =>
+  optionalMap(body, name, 'boolean');
 
 export function optionalStringList(body: Body, name: string): string[] | undefined {
   const value = body[name];
@@ -70,6 +90,3 @@ export function assign<T extends object, K extends keyof T>(
 ): void {
   if (value !== undefined) target[name] = value;
 }
-
-/** v2 sends every date as an ISO-8601 timestamp (the `date-time` format of the apigatewayv2 model). */
-export const isoDate = (epochSeconds: number): string => new Date(epochSeconds * 1000).toISOString();
