@@ -53,6 +53,9 @@ export async function importApi(dir, document, { stage, variables, fileName = 'b
   return { apiId, data, importWarnings: imported.stderr.trim() };
 }
 
+/** Account-level throttling for benchmarks: present (its cost is measured) but never reached. */
+export const BENCH_ACCOUNT_LIMITS = { rateLimit: 10_000_000, burstLimit: 10_000_000 };
+
 /**
  * Changes `fields` of a deployed stage in the data directory, as UpdateStage would, for settings
  * `gatehouse import` does not take (caching, throttling). Call it before serving.
@@ -86,6 +89,12 @@ export async function changeStage(data, apiId, stageName, fields) {
  */
 export async function serveGatehouse(data, core = PROXY_CORE, { config, name = 'Gatehouse' } = {}) {
   const port = String(await freePort());
+  // Without a configuration of the benchmark's own, one whose account limit is far above any
+  // load: AWS's default (10,000/s) would answer part of a fast route's requests with 429.
+  if (!config) {
+    config = join(data, 'bench-gatehouse.json');
+    writeFileSync(config, JSON.stringify({ throttling: BENCH_ACCOUNT_LIMITS }));
+  }
   const proc = startServer(name, core, [
     CLI,
     'serve',

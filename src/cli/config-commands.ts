@@ -1,7 +1,7 @@
 // CLI commands that read or change the configuration: import, deploy, export, ls.
 import { apiIdOf, DEFAULT_STAGE, type Api } from '../model/api.js';
 import { deploy, parseVariables } from '../controlplane/deployments.js';
-import { exportOpenApi, serializeDocument } from '../openapi/export.js';
+import { exportOpenApi, exportSwagger2, serializeDocument } from '../openapi/export.js';
 import { importOpenApi } from '../openapi/import.js';
 import { loadDocument } from '../openapi/parse.js';
 import { Option } from 'commander';
@@ -112,7 +112,9 @@ export async function runDeploy(
 
 export async function runExport(
   apiId: string,
-  opts: { stage?: string; format: 'json' | 'yaml'; data: string; store?: string },
+  opts: { stage?: string; format: 'json' | 'yaml'; swagger?: boolean; data: string; store?: string },
+  out: NodeJS.WritableStream = process.stdout,
+  err: NodeJS.WritableStream = process.stderr,
 ): Promise<void> {
   const api = await withStore(opts, async (store): Promise<Api> => {
     if (opts.stage === undefined) {
@@ -127,8 +129,12 @@ export async function runExport(
       throw new Error(`stage ${opts.stage} points at missing deployment ${stage.deploymentId}`);
     return deployment.api;
   });
-  const document = exportOpenApi(api, opts.stage === undefined ? {} : { stageName: opts.stage });
-  process.stdout.write(serializeDocument(document, opts.format));
+  const exportOpts = opts.stage === undefined ? {} : { stageName: opts.stage };
+  if (!opts.swagger) return void out.write(serializeDocument(exportOpenApi(api, exportOpts), opts.format));
+  const { document, omitted } = exportSwagger2(api, exportOpts);
+  // The document stays clean for other tools; what it could not hold goes to stderr.
+  for (const line of omitted) err.write(`warning: ${line}\n`);
+  out.write(serializeDocument(document, opts.format));
 }
 
 export async function runList(opts: { port: number; data: string; store?: string }): Promise<void> {

@@ -109,14 +109,16 @@ export function buildProgram(): Command {
 
   program
     .command('export')
-    .description('print an API as OpenAPI 3.0 with the x-amazon-apigateway extensions')
+    .description('print an API as OpenAPI 3.0 (or Swagger 2.0) with the x-amazon-apigateway extensions')
     .argument('<apiId>', 'the API id')
     .option('--stage <name>', "export the stage's deployed snapshot rather than the current API")
     .addOption(new Option('--format <format>', 'output format').choices(['json', 'yaml']).default('yaml'))
+    .option('--swagger', "write Swagger 2.0, as AWS's swagger export does (REST APIs only)")
     .addOption(dataOption())
     .addOption(storeOption())
-    .action((apiId: string, opts: { stage?: string; format: 'json' | 'yaml'; data: string }) =>
-      runExport(apiId, opts),
+    .action(
+      (apiId: string, opts: { stage?: string; format: 'json' | 'yaml'; swagger?: boolean; data: string }) =>
+        runExport(apiId, opts),
     );
 
   program

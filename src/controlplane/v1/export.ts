@@ -1,7 +1,8 @@
-// v1 GetExport: the API a stage serves, as OpenAPI 3.0 (`oas30`) in JSON or YAML by the Accept
-// header, with AWS's `extensions` parameter choosing which x-amazon-apigateway-* extensions
-// stay: none by default, `integrations`, `authorizers`, or `apigateway` for all of them.
-import { exportOpenApi, serializeDocument } from '../../openapi/export.js';
+// v1 GetExport: the API a stage serves, as OpenAPI 3.0 (`oas30`) or Swagger 2.0 (`swagger`) in
+// JSON or YAML by the Accept header, with AWS's `extensions` parameter choosing which
+// x-amazon-apigateway-* extensions stay: none by default, `integrations`, `authorizers`, or
+// `apigateway` for all of them.
+import { exportOpenApi, exportSwagger2, serializeDocument } from '../../openapi/export.js';
 import type { AdminContext } from '../admin-context.js';
 import { AdminError, badRequest } from '../admin-errors.js';
 import type { AdminRequest, AdminRoutes } from '../admin-router.js';
@@ -53,20 +54,20 @@ async function getExport(request: AdminRequest, ctx: AdminContext) {
   const apiId = request.params['restapi_id']!;
   const stageName = request.params['stage_name']!;
   const exportType = request.params['export_type']!;
-  if (exportType === 'swagger') {
-    throw new AdminError(
-      'NotImplementedException',
-      'Gatehouse exports OpenAPI 3.0 only: use the export type oas30',
-    );
+  if (exportType !== 'oas30' && exportType !== 'swagger') {
+    throw badRequest(`Invalid export type ${exportType}: use oas30 or swagger`);
   }
-  if (exportType !== 'oas30') throw badRequest(`Invalid export type ${exportType}: use oas30`);
   const accept = String(request.headers['accept'] ?? '');
   const format = /yaml/i.test(accept) ? 'yaml' : 'json';
   const kept = keptExtensions(request);
   const stage = await readStage(ctx, apiId, stageName);
   if (stage.deploymentId === undefined) throw badRequest(`Stage ${stageName} has no deployment to export`);
   const deployment = await readDeployment(ctx, apiId, stage.deploymentId);
-  const document = exportOpenApi(deployment.api, { stageName });
+  // What Swagger 2.0 cannot say is left out, as in AWS's swagger export; the CLI lists it.
+  const document =
+    exportType === 'swagger'
+      ? exportSwagger2(deployment.api, { stageName }).document
+      : exportOpenApi(deployment.api, { stageName });
   const shown =
     kept === undefined ? document : (withoutExtensions(document, kept) as Record<string, unknown>);
   const contentType = format === 'yaml' ? 'application/yaml' : 'application/json';
