@@ -81,28 +81,44 @@ export class CompiledStage {
 
   /** Always answers: every failure becomes the API's gateway response. */
   async handle(ctx: RequestContext): Promise<MethodResponse> {
+    return this.respond(ctx);
+  }
+
+  /**
+   * As handle(), but synchronous for as long as every step is: a request answered without
+   * waiting for anything (a cache hit, a 429, a mock) pays for no promise and no microtask
+   * turn between its steps. A step that returns a promise switches the rest to async.
+   */
+  respond(ctx: RequestContext): MethodResponse | Promise<MethodResponse> {
     ctx.apiId = this.apiId;
     ctx.deploymentId = this.deploymentId;
     ctx.stageVariables = this.variables;
-    let response: MethodResponse;
+    let response: MethodResponse | Promise<MethodResponse>;
     try {
-      response = await this.run(ctx);
+      response = this.run(ctx);
     } catch (error) {
       response = this.steps.renderError(ctx, this.asGatewayError(error));
     }
+    if (response instanceof Promise)
+      response = response.catch((error: unknown) => this.steps.renderError(ctx, this.asGatewayError(error)));
     const last = this.steps.finally;
-    if (last) for (let i = last.length - 1; i >= 0; i--) response = await last[i]!(ctx, response);
-    return response;
+    if (!last) return response;
+    if (response instanceof Promise)
+      return response.then((settled) => runResponseSteps(last, ctx, settled, last.length - 1));
+    return runResponseSteps(last, ctx, response, last.length - 1);
   }
 
-  private async run(ctx: RequestContext): Promise<MethodResponse> {
+  private run(ctx: RequestContext): MethodResponse | Promise<MethodResponse> {
     const before = this.steps.beforeRouting;
     if (before) {
-      for (const step of before) {
-        const early = await step(ctx);
-        if (early) return early;
-      }
+      const early = runRequestSteps(before, ctx, 0);
+      if (early instanceof Promise) return early.then((answer) => answer ?? this.route(ctx));
+      if (early) return early;
     }
+    return this.route(ctx);
+  }
+
+  private route(ctx: RequestContext): MethodResponse | Promise<MethodResponse> {
     const match = this.router.match(ctx.method, ctx.path);
     if (!match)
       throw new GatewayError(
@@ -115,15 +131,11 @@ export class CompiledStage {
     ctx.rawPathParameters = match.rawParameters;
     for (const name in match.rawParameters) ctx.pathParameters[name] = safeDecode(match.rawParameters[name]!);
     if (route.requestSteps) {
-      for (const step of route.requestSteps) {
-        const early = await step(ctx);
-        if (early) return early;
-      }
+      const early = runRequestSteps(route.requestSteps, ctx, 0);
+      if (early instanceof Promise) return early.then((answer) => answer ?? integrate(ctx, route));
+      if (early) return early;
     }
-    let response = await route.integration(ctx);
-    const after = route.responseSteps;
-    if (after) for (let i = after.length - 1; i >= 0; i--) response = await after[i]!(ctx, response);
-    return response;
+    return integrate(ctx, route);
   }
 
   private asGatewayError(error: unknown): GatewayError {
@@ -131,6 +143,42 @@ export class CompiledStage {
     this.onUnexpected(error);
     return new GatewayError('DEFAULT_5XX');
   }
+}
+
+function integrate(ctx: RequestContext, route: CompiledRoute): Promise<MethodResponse> {
+  const response = route.integration(ctx);
+  const after = route.responseSteps;
+  if (!after) return response;
+  return response.then((settled) => runResponseSteps(after, ctx, settled, after.length - 1));
+}
+
+/** Request steps from `from` on, in order, until one answers; synchronous until a step is not. */
+function runRequestSteps(
+  steps: RequestStep[],
+  ctx: RequestContext,
+  from: number,
+): MethodResponse | undefined | Promise<MethodResponse | undefined> {
+  for (let i = from; i < steps.length; i++) {
+    const early = steps[i]!(ctx);
+    if (early instanceof Promise) return early.then((answer) => answer ?? runRequestSteps(steps, ctx, i + 1));
+    if (early) return early;
+  }
+  return undefined;
+}
+
+/** Response steps from index `from` down to the first; synchronous until a step is not. */
+function runResponseSteps(
+  steps: ResponseStep[],
+  ctx: RequestContext,
+  response: MethodResponse,
+  from: number,
+): MethodResponse | Promise<MethodResponse> {
+  for (let i = from; i >= 0; i--) {
+    const next = steps[i]!(ctx, response);
+    if (next instanceof Promise) return next.then((settled) => runResponseSteps(steps, ctx, settled, i - 1));
+    response = next;
+  }
+  return response;
 }
 
 function safeDecode(value: string): string {

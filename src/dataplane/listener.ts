@@ -53,23 +53,40 @@ export function gatewayServerOptions(options: ListenerOptions): ServerOptions {
 export function gatewayRequestListener(
   options: ListenerOptions,
 ): (req: IncomingMessage, res: ServerResponse) => void {
+  const unhandled = (res: ServerResponse, error: unknown) => {
+    options.log('unhandled error while answering a request', { error: String(error) });
+    res.destroy();
+  };
   return (req, res) => {
-    handleRequest(options, req, res).catch((error: unknown) => {
-      options.log('unhandled error while answering a request', { error: String(error) });
-      res.destroy();
-    });
+    try {
+      handleRequest(options, req, res)?.catch((error: unknown) => unhandled(res, error));
+    } catch (error) {
+      unhandled(res, error);
+    }
   };
 }
 
-async function handleRequest(
+/**
+ * The headers that name a request: `x-amzn-RequestId` on every answer, then the stage's own
+ * (`x-amz-apigw-id` on REST APIs, `apigw-requestid` on HTTP APIs) once a stage takes it.
+ */
+type RequestIds = [string, string] | [string, string, string, string];
+
+const REQUEST_ID_HEADER = 'x-amzn-RequestId';
+
+/**
+ * Synchronous while the stage answers synchronously (a cache hit, a throttled request), so such
+ * an answer is written without a promise or a microtask turn; a promise when it does not.
+ */
+function handleRequest(
   options: ListenerOptions,
   req: IncomingMessage,
   res: ServerResponse,
-): Promise<void> {
+): Promise<void> | undefined {
   const requestId = randomUUID();
   const requestTimeEpoch = Date.now();
   let protocol: 'REST' | 'HTTP' = 'REST';
-  res.setHeader('x-amzn-RequestId', requestId);
+  let ids: RequestIds = [REQUEST_ID_HEADER, requestId];
   try {
     const url = req.url ?? '/';
     const queryStart = url.indexOf('?');
@@ -81,7 +98,7 @@ async function handleRequest(
       queryStart === -1
         ? ''
         : url.slice(queryStart + 1, fragmentStart > queryStart ? fragmentStart : undefined);
-    if (!rawPath.startsWith('/') || MALFORMED_PERCENT.test(rawPath)) {
+    if (!rawPath.startsWith('/') || (rawPath.includes('%') && MALFORMED_PERCENT.test(rawPath))) {
       throw new GatewayError('DEFAULT_4XX', 'Bad Request');
     }
     const resolved = options.registry.resolve(req.headers.host, rawPath);
@@ -89,8 +106,10 @@ async function handleRequest(
       requireTrustedClient(req, resolved.domain.domain, options.registry.domains(), options.log);
     const stage = resolved.stage;
     protocol = stage.protocol;
-    if (protocol === 'REST') res.setHeader('x-amz-apigw-id', apigwId());
-    else res.setHeader('apigw-requestid', requestId);
+    ids =
+      protocol === 'REST'
+        ? [REQUEST_ID_HEADER, requestId, 'x-amz-apigw-id', apigwId()]
+        : [REQUEST_ID_HEADER, requestId, 'apigw-requestid', requestId];
 
     const length = req.headers['content-length'];
     if (length !== undefined && Number(length) > MAX_REQUEST_BODY_BYTES)
@@ -109,9 +128,27 @@ async function handleRequest(
     );
     ctx.isCanaryRequest = resolved.isCanaryRequest;
     ctx.basePath = resolved.domain?.mapping.apiMappingKey;
-    writeResponse(req, res, await stage.handle(ctx), options);
+    const response = stage.respond(ctx);
+    if (response instanceof Promise) return answerLater(req, res, response, protocol, ids, options);
+    writeResponse(req, res, response, ids, options);
   } catch (error) {
-    writeError(req, res, protocol, error, options);
+    writeError(req, res, protocol, ids, error, options);
+  }
+  return undefined;
+}
+
+async function answerLater(
+  req: IncomingMessage,
+  res: ServerResponse,
+  pending: Promise<MethodResponse>,
+  protocol: 'REST' | 'HTTP',
+  ids: RequestIds,
+  options: ListenerOptions,
+): Promise<void> {
+  try {
+    writeResponse(req, res, await pending, ids, options);
+  } catch (error) {
+    writeError(req, res, protocol, ids, error, options);
   }
 }
 
@@ -121,22 +158,22 @@ function writeResponse(
   req: IncomingMessage,
   res: ServerResponse,
   response: MethodResponse,
+  ids: RequestIds,
   options: ListenerOptions,
 ): void {
   if (res.headersSent || res.destroyed) return;
-  if (response.statusCode === 413) closeAfterAnswer(req, res);
+  const closing = response.statusCode === 413;
+  if (closing) closeAfterAnswer(req, res);
   const { body } = response;
   if (body === null || Buffer.isBuffer(body)) {
     // 204 and 304 carry no body and, per RFC 9110, no Content-Length for one.
     const bodyless = response.statusCode === 204 || response.statusCode === 304;
-    const headers = bodyless
-      ? response.headers
-      : { ...response.headers, 'content-length': String(body?.length ?? 0) };
-    res.writeHead(response.statusCode, headers);
+    const contentLength = bodyless ? undefined : String(body?.length ?? 0);
+    res.writeHead(response.statusCode, headLines(ids, closing, response.headers, contentLength));
     res.end(bodyless ? undefined : body);
     return;
   }
-  res.writeHead(response.statusCode, response.headers);
+  res.writeHead(response.statusCode, headLines(ids, closing, response.headers, undefined));
   // pipe rather than stream.pipeline: pipeline's per-call abort machinery costs more than the
   // rest of a proxied request on Node 20. The two error paths below are what pipeline adds.
   body.on('error', (error) => {
@@ -149,10 +186,64 @@ function writeResponse(
   body.pipe(res);
 }
 
+type HeadLine = string | string[];
+
+/** Past this many lines a name is found through a map rather than by a scan of the list. */
+const SCANNED_LINES = 64;
+
+/**
+ * The response head as one flat [name, value, …] list for writeHead: the request's ids, then
+ * `connection: close` when the connection ends after the answer, the method response's
+ * headers, and Content-Length. Handing Node the whole list spares it a header object and a
+ * [name, value] pair per header, which setHeader would build. As with setHeader, a name that
+ * comes again in another case replaces the earlier value in its place.
+ */
+function headLines(
+  ids: RequestIds,
+  closing: boolean,
+  headers: Record<string, string | string[]>,
+  contentLength: string | undefined,
+): HeadLine[] {
+  const lines: HeadLine[] = ids.slice();
+  if (closing) lines.push('connection', 'close');
+  let index: Map<string, number> | undefined;
+  const put = (name: string, value: string | string[]) => {
+    // setHeader, through writeHead, skips an empty name rather than refusing it.
+    if (name === '') return;
+    let at = -1;
+    if (index === undefined && lines.length > SCANNED_LINES) {
+      index = new Map();
+      for (let i = 0; i < lines.length; i += 2) index.set((lines[i] as string).toLowerCase(), i);
+    }
+    if (index !== undefined) {
+      const lower = name.toLowerCase();
+      at = index.get(lower) ?? -1;
+      if (at === -1) index.set(lower, lines.length);
+    } else {
+      for (let i = 0; i < lines.length; i += 2) {
+        const seen = lines[i] as string;
+        if (seen === name || (seen.length === name.length && seen.toLowerCase() === name.toLowerCase())) {
+          at = i;
+          break;
+        }
+      }
+    }
+    if (at === -1) lines.push(name, value);
+    else {
+      lines[at] = name;
+      lines[at + 1] = value;
+    }
+  };
+  for (const name in headers) put(name, headers[name]!);
+  if (contentLength !== undefined) put('content-length', contentLength);
+  return lines;
+}
+
 function writeError(
   req: IncomingMessage,
   res: ServerResponse,
   protocol: 'REST' | 'HTTP',
+  ids: RequestIds,
   error: unknown,
   options: ListenerOptions,
 ): void {
@@ -178,6 +269,7 @@ function writeError(
     req,
     res,
     { statusCode: rendered.status, headers: rendered.headers, body: Buffer.from(rendered.body) },
+    ids,
     options,
   );
 }
@@ -187,7 +279,6 @@ function writeError(
  * discarded until the client closes, so it reads the answer instead of a reset.
  */
 function closeAfterAnswer(req: IncomingMessage, res: ServerResponse): void {
-  res.setHeader('connection', 'close');
   res.once('finish', () => {
     req.resume();
     req.socket.end();
@@ -215,7 +306,20 @@ function clientIp(req: IncomingMessage): string {
   return address.startsWith('::ffff:') ? address.slice(7) : address;
 }
 
+// One call into the system's random source per request cost more than the rest of a cache hit;
+// one call fills the ids of many requests. 12 random bytes make 16 base64 characters, so the
+// batch's text splits into ids without padding.
+const APIGW_IDS_PER_BATCH = 256;
+let apigwIds = '';
+let apigwIdAt = 0;
+
 /** Shaped like AWS's x-amz-apigw-id: 16 base64 characters. */
 function apigwId(): string {
-  return randomBytes(12).toString('base64');
+  if (apigwIdAt === apigwIds.length) {
+    apigwIds = randomBytes(12 * APIGW_IDS_PER_BATCH).toString('base64');
+    apigwIdAt = 0;
+  }
+  const id = apigwIds.slice(apigwIdAt, apigwIdAt + 16);
+  apigwIdAt += 16;
+  return id;
 }

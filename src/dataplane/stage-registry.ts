@@ -69,7 +69,7 @@ export class StageRegistry {
 
     const end = rest.indexOf('/', 1);
     const first = rest.slice(1, end === -1 ? undefined : end);
-    const name = first === '' ? '' : safeDecode(first);
+    const name = first.includes('%') ? safeDecode(first) : first;
     const stage = name === '' ? undefined : api.stages.get(name);
     if (stage) {
       const stagePath = end === -1 ? '/' : collapseLeadingSlashes(rest.slice(end));

@@ -26,13 +26,17 @@ export function compileCacheKey(spec: CacheKeySpec): CacheKeyOf {
         `cache key parameter ${name}: must be method.request.{path|querystring|header}.NAME, or an integration request parameter mapped from one; it is not part of the key`,
       );
   }
-  if (values.length === 0) return (ctx) => `${ctx.method} ${namespace}`;
+  // Most keys are a GET's: that one is made once, so a lookup neither builds nor hashes a new
+  // string (a Map hashes a string once and keeps the hash with it).
+  const getKey = `GET ${namespace}`;
+  const prefixOf = (method: string) => (method === 'GET' ? getKey : `${method} ${namespace}`);
+  if (values.length === 0) return (ctx) => prefixOf(ctx.method);
   // JSON keeps the values apart: no value can forge another combination, and an absent
   // parameter (null) is not the same entry as an empty one ("").
   return (ctx) => {
     const parts: (string | null)[] = [];
     for (const value of values) parts.push(value(ctx) ?? null);
-    return `${ctx.method} ${namespace} ${JSON.stringify(parts)}`;
+    return `${prefixOf(ctx.method)} ${JSON.stringify(parts)}`;
   };
 }
 
