@@ -9,6 +9,7 @@ import { escapeSegment, pointer, unescapeSegment } from './pointer.js';
 import { resolveRef } from './refs.js';
 import { clone, isObject, listOf, nonEmpty, omit, optional, pick, type JsonObject } from './values.js';
 import { ANY_METHOD_KEY } from './extensions.js';
+import { COLLECTION_FORMATS, SCHEMA_KEYS } from './swagger2.js';
 
 export interface Swagger2Export {
   document: JsonObject;
@@ -16,32 +17,8 @@ export interface Swagger2Export {
   omitted: string[];
 }
 
-/** Schema keywords a Swagger 2.0 parameter or header carries itself, as swagger2.ts reads them. */
-const SIMPLE_SCHEMA_KEYS = [
-  'type',
-  'format',
-  'items',
-  'default',
-  'maximum',
-  'exclusiveMaximum',
-  'minimum',
-  'exclusiveMinimum',
-  'maxLength',
-  'minLength',
-  'pattern',
-  'maxItems',
-  'minItems',
-  'uniqueItems',
-  'enum',
-  'multipleOf',
-];
 const PARAMETER_KEYS = ['name', 'in', 'description', 'required', 'allowEmptyValue'];
-const COLLECTION_FORMATS: [string, JsonObject][] = [
-  ['csv', { style: 'form', explode: false }],
-  ['ssv', { style: 'spaceDelimited', explode: false }],
-  ['pipes', { style: 'pipeDelimited', explode: false }],
-  ['multi', { style: 'form', explode: true }],
-];
+const COLLECTION_FORMAT_STYLES: [string, JsonObject][] = Object.entries(COLLECTION_FORMATS);
 const OPERATION_KEYS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', ANY_METHOD_KEY];
 const DESCRIPTIVE_OPERATION_KEYS = [
   'tags',
@@ -251,7 +228,7 @@ class Converter {
     }
     const result: JsonObject = pick(parameter, PARAMETER_KEYS);
     Object.assign(result, this.simpleSchema(parameter.schema, pointer(at, 'schema')));
-    const format = COLLECTION_FORMATS.find(([, style]) =>
+    const format = COLLECTION_FORMAT_STYLES.find(([, style]) =>
       isDeepStrictEqual(pick(parameter, ['style', 'explode']), style),
     );
     if (format) result.collectionFormat = format[0];
@@ -271,10 +248,10 @@ class Converter {
       return { type: 'string' };
     }
     for (const key of Object.keys(schema)) {
-      if (!SIMPLE_SCHEMA_KEYS.includes(key))
+      if (!SCHEMA_KEYS.includes(key))
         this.leaveOut(pointer(at, key), 'Swagger 2.0 parameters and headers have no such keyword');
     }
-    const result = clone(pick(schema, SIMPLE_SCHEMA_KEYS));
+    const result = clone(pick(schema, SCHEMA_KEYS));
     if (isObject(result.items) && !('$ref' in result.items))
       result.items = this.simpleSchema(result.items, pointer(at, 'items'));
     return result;
@@ -331,10 +308,10 @@ class Converter {
       if (
         !isObject(field) ||
         !('type' in field) ||
-        Object.keys(field).some((k) => !SIMPLE_SCHEMA_KEYS.includes(k) && k !== 'description')
+        Object.keys(field).some((k) => !SCHEMA_KEYS.includes(k) && k !== 'description')
       )
         return undefined;
-      const simple = clone(pick(field, SIMPLE_SCHEMA_KEYS));
+      const simple = clone(pick(field, SCHEMA_KEYS));
       // Swagger 2.0's file type is what OpenAPI 3 writes as binary string content.
       if (simple.type === 'string' && simple.format === 'binary') {
         simple.type = 'file';

@@ -4,7 +4,8 @@
 // the user's file there.
 import { clone, isObject, listOf, omit, type JsonObject } from './values.js';
 
-const SCHEMA_KEYS = [
+/** Schema keywords a Swagger 2.0 parameter or header carries itself rather than in `schema`. */
+export const SCHEMA_KEYS = [
   'type',
   'format',
   'items',
@@ -22,7 +23,8 @@ const SCHEMA_KEYS = [
   'enum',
   'multipleOf',
 ];
-const COLLECTION_FORMATS: Record<string, JsonObject> = {
+/** Swagger 2.0's collectionFormat and the OpenAPI 3 style/explode pair each one stands for. */
+export const COLLECTION_FORMATS: Record<string, JsonObject> = {
   csv: { style: 'form', explode: false },
   ssv: { style: 'spaceDelimited', explode: false },
   pipes: { style: 'pipeDelimited', explode: false },
