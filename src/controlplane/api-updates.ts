@@ -79,16 +79,6 @@ async function save(ctx: AdminContext, api: Api): Promise<void> {
   await ctx.store.updateApi(api);
 }
 
-/** Copies the listed fields that are present in `source` onto `target`. */
-export function copyFields(
-  target: Record<string, unknown>,
-  source: Record<string, unknown>,
-  fields: readonly string[],
-): void {
-  for (const field of fields)
-    if (source[field] !== undefined && source[field] !== null) target[field] = source[field];
-}
-
 /** Drops undefined fields, so a response never carries `"x": null` for something unset. */
 export function defined<T extends Record<string, unknown>>(value: T): T {
   for (const key of Object.keys(value)) if (value[key] === undefined) delete value[key];

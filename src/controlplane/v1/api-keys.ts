@@ -13,11 +13,9 @@ import { optionalBoolean, optionalObject, optionalString } from '../body-fields.
 import { v1List } from '../paging.js';
 import { invalidPath, patchOperations, patchScalar, requireValue, segments } from '../patch.js';
 
-export type StoredApiKey = ApiKey;
-
 export const apiKeyNotFound = (): Error => notFound('Invalid API Key identifier specified');
 
-export function apiKeyResource(key: StoredApiKey, includeValue: boolean): Record<string, unknown> {
+export function apiKeyResource(key: ApiKey, includeValue: boolean): Record<string, unknown> {
   return defined({
     id: key.id,
     value: includeValue ? key.value : undefined,
@@ -32,7 +30,7 @@ export function apiKeyResource(key: StoredApiKey, includeValue: boolean): Record
   });
 }
 
-export async function readApiKey(ctx: AdminContext, keyId: string): Promise<StoredApiKey> {
+export async function readApiKey(ctx: AdminContext, keyId: string): Promise<ApiKey> {
   const key = await ctx.store.getApiKey(keyId);
   if (!key) throw apiKeyNotFound();
   return key;
@@ -42,10 +40,10 @@ export async function readApiKey(ctx: AdminContext, keyId: string): Promise<Stor
 export function updateApiKey<T>(
   ctx: AdminContext,
   keyId: string,
-  change: (key: StoredApiKey) => T | Promise<T>,
+  change: (key: ApiKey) => T | Promise<T>,
 ): Promise<T> {
   return serialised(`apikey:${keyId}`, async () => {
-    const key: StoredApiKey = structuredClone(await readApiKey(ctx, keyId));
+    const key: ApiKey = structuredClone(await readApiKey(ctx, keyId));
     const result = await change(key);
     key.lastUpdatedDate = epochSeconds(ctx);
     assertValidApiKey(key);
@@ -76,7 +74,7 @@ async function createApiKey(request: AdminRequest, ctx: AdminContext) {
     stageKeys.push(await stageKey(ctx, restApiId, stageName));
   }
   // generateDistinctId is accepted and needs nothing: every key's id is distinct.
-  const key: StoredApiKey = newApiKey(
+  const key: ApiKey = newApiKey(
     {
       name: optionalString(body, 'name'),
       value: optionalString(body, 'value'),
