@@ -62,6 +62,8 @@ export class RequestContext {
   body: Promise<Buffer> | undefined = undefined;
   /** The same body once it has been read, for synchronous readers such as parameter mappings. */
   bodyBuffer: Buffer | undefined = undefined;
+  /** The request body as it came on the wire, once read (see body.ts). */
+  rawBody: Promise<Buffer> | undefined = undefined;
   /** The body as it came on the wire, before Content-Encoding was decoded: what a SigV4 signature covers. */
   rawBodyBuffer: Buffer | undefined = undefined;
 

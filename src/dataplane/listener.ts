@@ -14,7 +14,7 @@ import {
 import type { Socket } from 'node:net';
 import { RequestContext, type MethodResponse } from './context.js';
 import { GatewayError, renderGatewayError } from './gateway-responses.js';
-import { MAX_REQUEST_BODY_BYTES } from './integrations/forwarding.js';
+import { MAX_REQUEST_BODY_BYTES } from './body.js';
 import { UnresolvedError, type StageRegistry } from './stage-registry.js';
 import { requireTrustedClient } from './domains/mutual-tls.js';
 

@@ -131,6 +131,28 @@ describe('HTTP_PROXY', () => {
     expect(received[65 * 1024]).toBe(1);
   });
 
+  it('forwards a body byte for byte, whether it is read first (small) or streamed (large)', async () => {
+    const url = serveRest({ 'POST /upload': httpProxy(`${upstream.origin}/upload`) });
+    // Bodies up to 64 KiB are read before they are forwarded; the one past it streams.
+    for (const size of [1, 1024, 64 * 1024, 64 * 1024 + 1, 300_000]) {
+      const body = Buffer.alloc(size);
+      for (let i = 0; i < size; i++) body[i] = (i * 7) % 251;
+      const before = upstream.seen.length;
+      const r = await request(url('/upload'), {
+        method: 'POST',
+        // A compressed body passes through still compressed: no step here decodes it.
+        headers: { 'content-type': 'application/octet-stream', 'content-encoding': 'gzip' },
+        body,
+      });
+      expect(r.statusCode).toBe(200);
+      expect(((await r.body.json()) as Echo).length).toBe(size);
+      const seen = upstream.seen[before]!;
+      expect(seen.headers['content-length']).toBe(String(size));
+      expect(seen.headers['content-encoding']).toBe('gzip');
+      expect(seen.body.equals(body)).toBe(true);
+    }
+  });
+
   it('passes the endpoint status through unchanged', async () => {
     const url = serveRest({
       'GET /s/{code}': httpProxy(`${upstream.origin}/status/{code}`, {

@@ -70,7 +70,6 @@ describe('limits and bad input', () => {
     );
     const r = await request(url('/upload'), { method: 'POST', body }).catch((error: unknown) => error);
     // The gateway either answers 413 or cuts the connection; it never forwards 11 MB.
-    console.log('CHUNKED', r instanceof Error ? String(r) : (r as { statusCode: number }).statusCode);
     if (!(r instanceof Error)) {
       expect((r as { statusCode: number }).statusCode).toBe(413);
     }

@@ -1,10 +1,10 @@
 // What the gateway adds and removes when it forwards a request to an HTTP endpoint and its
 // response back, shared by the proxy and non-proxy HTTP integrations.
 import type { IncomingHttpHeaders } from 'node:http';
-import { Transform, type Readable, type TransformCallback } from 'node:stream';
 import { errors } from 'undici';
 import { GatewayError } from '../gateway-responses.js';
 import type { RequestContext } from '../context.js';
+import { RequestTooLargeError } from '../body.js';
 
 /** Connection-scoped headers (RFC 9110 §7.6.1) never cross the gateway. */
 export const HOP_BY_HOP = new Set([
@@ -18,13 +18,6 @@ export const HOP_BY_HOP = new Set([
   'transfer-encoding',
   'upgrade',
 ]);
-
-/** The largest request body API Gateway accepts: 10 MB. */
-export const MAX_REQUEST_BODY_BYTES = 10 * 1024 * 1024;
-
-export class RequestTooLargeError extends Error {
-  override name = 'RequestTooLargeError';
-}
 
 /** The client's headers minus hop-by-hop ones and Host, plus X-Forwarded-* as AWS adds them. */
 export function forwardedHeaders(
@@ -59,27 +52,6 @@ export function responseHeaders(headers: IncomingHttpHeaders): Record<string, st
     if (value !== undefined && !HOP_BY_HOP.has(name)) out[name] = value;
   }
   return out;
-}
-
-/** The request body to forward: null when there is none; a size-limited stream when chunked. */
-export function requestBody(ctx: RequestContext): Readable | null {
-  const { req } = ctx;
-  const length = req.headers['content-length'];
-  if (length !== undefined) return length === '0' ? null : req;
-  if (req.headers['transfer-encoding'] === undefined) return null;
-  return req.pipe(new BodyLimit(MAX_REQUEST_BODY_BYTES));
-}
-
-class BodyLimit extends Transform {
-  private seen = 0;
-  constructor(private readonly limit: number) {
-    super();
-  }
-  override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
-    this.seen += chunk.length;
-    if (this.seen > this.limit) callback(new RequestTooLargeError('request body exceeds 10 MB'));
-    else callback(null, chunk);
-  }
 }
 
 /**

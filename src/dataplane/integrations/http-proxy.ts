@@ -7,12 +7,12 @@ import type {
   CompiledRequestMapping,
   CompiledResponseMapping,
 } from '../../features/parameter-mapping/index.js';
-import { readBody } from '../body.js';
+import { forwardedBody, readBody } from '../body.js';
 import type { MethodResponse, RequestContext } from '../context.js';
 import { contextVariables } from '../context-variables.js';
 import type { CompiledRequestParameters } from './request-parameters.js';
 import { buildPath, joinQuery, type Endpoint } from './endpoint.js';
-import { forwardedHeaders, requestBody, responseHeaders, endpointFailure } from './forwarding.js';
+import { forwardedHeaders, responseHeaders, endpointFailure } from './forwarding.js';
 import type { UpstreamPools } from './upstream-pools.js';
 
 export interface HttpProxySpec {
@@ -75,14 +75,14 @@ export function httpProxyIntegration(spec: HttpProxySpec, pools: UpstreamPools):
       if (result.path !== undefined) path = result.path;
     }
     // A step that needed the body (validation, mapping) has buffered and decoded it; otherwise
-    // it streams as it came.
+    // it goes as it came.
     let body: Buffer | Readable | null;
     if (ctx.body) {
       body = await ctx.body;
       delete headers['content-encoding'];
       delete headers['content-length'];
     } else {
-      body = requestBody(ctx);
+      body = await forwardedBody(ctx);
     }
     const response = await pool
       .request({

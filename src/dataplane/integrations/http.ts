@@ -2,9 +2,9 @@
 // endpoint; the endpoint's status selects an integration response, which shapes the answer.
 import type { IntegrationResponseSelector } from '../../features/mapping/integration-responses.js';
 import type { RequestMapping } from '../../features/mapping/request-mapping.js';
-import { readBody } from '../body.js';
+import { forwardedBody, readBody } from '../body.js';
 import { buildPath, joinQuery, type Endpoint } from './endpoint.js';
-import { requestBody, traceId, endpointFailure } from './forwarding.js';
+import { traceId, endpointFailure } from './forwarding.js';
 import type { Integration } from './http-proxy.js';
 import type { CompiledRequestParameters } from './request-parameters.js';
 import type { UpstreamPools } from './upstream-pools.js';
@@ -54,7 +54,7 @@ export function httpIntegration(spec: HttpSpec, pools: UpstreamPools): Integrati
       if (value !== undefined) headers[name.toLowerCase()] = value;
     }
     for (const [name, value] of Object.entries(override?.header ?? {})) headers[name.toLowerCase()] = value;
-    let body = mapped ? mapped.body : ctx.body ? await ctx.body : requestBody(ctx);
+    let body = mapped ? mapped.body : ctx.body ? await ctx.body : await forwardedBody(ctx);
     if (!mapped && !ctx.body) {
       const length = ctx.req.headers['content-length'];
       if (length) headers['content-length'] = length;
