@@ -6,19 +6,23 @@
 //   npm run build && node bench/templates.mjs [--duration 10] [--rounds 4] [--warmup 3]
 //                                             [--connections 64] [--json]
 //
-// Gatehouse (the real CLI, `import`, then `serve`) serves one REST API with two routes, both an
+// Gatehouse (the real CLI, `import`, then `serve`) serves one REST API with three routes, each an
 // HTTP (non-proxy) integration that POSTs to the same upstream, which answers a ~1 KB JSON order:
 //   POST /plain    no templates: the body passes through to the upstream, the upstream's back;
+//   POST /parsed   the least a template reading both bodies as JSON does: the request template
+//                  parses the order and prints its id, the response template prints the
+//                  upstream's order id ($input.path);
 //   POST /mapped   a 20-line request template (#set, #foreach with $foreach.hasNext, #if,
 //                  $util.escapeJavaScript, $input.params, $context.requestId, $stageVariables)
 //                  and a 12-line response template reading $input.path('$.…').
-// wrk POSTs the same ~1 KB JSON order to both. Before measuring, one request per route checks
-// that both answer 200 with the expected body and that the upstream received what the route
-// should send; anything else stops the benchmark with exit code 1.
-// Gatehouse runs on core 0; the upstream and wrk run on core 1. Both routes are warmed up, then
+// wrk POSTs the same ~1 KB JSON order to all three. Before measuring, one request per route
+// checks that each answers 200 with the expected body and that the upstream received what the
+// route should send; anything else stops the benchmark with exit code 1.
+// Gatehouse runs on core 0; the upstream and wrk run on core 1. The routes are warmed up, then
 // measured alternately for --rounds rounds, and the medians compared: the target is
-// mapped >= 0.70x plain's requests/s. Gatehouse's CPU time per request, from /proc, is the
-// cross-check that a shared machine disturbs much less.
+// mapped >= 0.70x plain's requests/s. The parsed route shows how much of the cost is reading
+// the two bodies as JSON, which no template that reads them avoids. Gatehouse's CPU time per
+// request, from /proc, is the cross-check that a shared machine disturbs much less.
 //
 // The run is a measurement, not a test: it exits 0 whether or not the target is met, and 1
 // only when it cannot measure (no wrk, no build, a route that does not start or answer right).
@@ -93,7 +97,7 @@ const ITEMS = [
   ['SKU-99027', 'Trail map Côte d’Azur', 1, 12.4, false],
 ];
 
-/** The ~1 KB order wrk POSTs to both routes. */
+/** The ~1 KB order wrk POSTs to every route. */
 const REQUEST_ORDER = {
   orderId: 'ord-2024-000123',
   customer: { id: 'cus-4821', name: 'Zoë "Z" Müller', email: 'zoe.mueller@example.com' },
@@ -131,6 +135,10 @@ const UPSTREAM_ORDER = {
 
 // ---------------------------------------------------------------------------------------------
 // The templates, and what they must produce from the payloads above
+
+/** The parsed route's templates: both bodies read as JSON, one value of each printed. */
+const PARSE_ONLY_REQUEST_TEMPLATE = "#set($b = $input.path('$'))$b.orderId";
+const PARSE_ONLY_RESPONSE_TEMPLATE = "$input.path('$.orderId')";
 
 const REQUEST_TEMPLATE = `#set($b = $input.path('$'))
 {
@@ -196,30 +204,39 @@ const expectedMappedResponse = (requestId) => ({
 });
 
 function openApiDocument() {
+  /** @param {{request: string, response: string} | null} templates */
   const integration = (templates) => ({
     type: 'http',
     httpMethod: 'POST',
     uri: 'http://${stageVariables.upstream}/orders',
     passthroughBehavior: 'when_no_match',
-    ...(templates ? { requestTemplates: { 'application/json': REQUEST_TEMPLATE } } : {}),
+    ...(templates ? { requestTemplates: { 'application/json': templates.request } } : {}),
     responses: {
       default: {
         statusCode: '200',
-        ...(templates ? { responseTemplates: { 'application/json': RESPONSE_TEMPLATE } } : {}),
+        ...(templates ? { responseTemplates: { 'application/json': templates.response } } : {}),
       },
     },
   });
-  const operation = (templates) => ({
+  const operation = (description, templates) => ({
     parameters: [{ name: 'channel', in: 'query', required: false, schema: { type: 'string' } }],
-    responses: { 200: { description: templates ? 'the mapped order' : "the upstream's order" } },
+    responses: { 200: { description } },
     'x-amazon-apigateway-integration': integration(templates),
   });
   return {
     openapi: '3.0.1',
     info: { title: 'gatehouse-bench-templates', version: '1' },
     paths: {
-      '/plain': { post: operation(false) },
-      '/mapped': { post: operation(true) },
+      '/plain': { post: operation("the upstream's order", null) },
+      '/parsed': {
+        post: operation("the upstream's order id", {
+          request: PARSE_ONLY_REQUEST_TEMPLATE,
+          response: PARSE_ONLY_RESPONSE_TEMPLATE,
+        }),
+      },
+      '/mapped': {
+        post: operation('the mapped order', { request: REQUEST_TEMPLATE, response: RESPONSE_TEMPLATE }),
+      },
     },
   };
 }
@@ -258,9 +275,10 @@ async function startRoutes(dir) {
     url: server.invokeUrl(apiId, STAGE, `${path}?channel=${CHANNEL}`),
   });
   const plain = route('plain route', '/plain');
+  const parsed = route('parsed route', '/parsed');
   const mapped = route('mapped route', '/mapped');
   await waitUntilReady(plain, { request: POST_ORDER });
-  return { upstreamHost, plain, mapped, importWarnings };
+  return { upstreamHost, plain, parsed, mapped, importWarnings };
 }
 
 const parseJson = (text) => {
@@ -278,7 +296,7 @@ const show = (value) => (typeof value === 'string' ? value : JSON.stringify(valu
  * have received the order itself (plain) or the request template's output (mapped). Throws
  * with what differed; returns the sizes of the bodies involved.
  */
-async function checkRoutes({ upstreamHost, plain, mapped }) {
+async function checkRoutes({ upstreamHost, plain, parsed, mapped }) {
   const problems = [];
   const lastUpstreamRequest = async () => (await send(`http://${upstreamHost}/_last`)).body;
   const sizes = { request: Buffer.byteLength(REQUEST_BODY), upstreamResponse: 0 };
@@ -294,6 +312,23 @@ async function checkRoutes({ upstreamHost, plain, mapped }) {
   if (plainSent?.method !== 'POST' || plainSent.path !== '/orders' || plainSent.body !== REQUEST_BODY) {
     problems.push(
       `POST /plain should pass the order through to POST /orders; the upstream got:\n${show(plainSent)}`,
+    );
+  }
+
+  const parsedAnswer = await send(parsed.url, POST_ORDER);
+  const parsedSent = parseJson(await lastUpstreamRequest());
+  if (parsedAnswer.status !== 200 || parsedAnswer.body !== UPSTREAM_ORDER.orderId) {
+    problems.push(
+      `POST /parsed answered ${parsedAnswer.status}; expected 200 with ${UPSTREAM_ORDER.orderId}, got:\n${show(parsedAnswer.body)}`,
+    );
+  }
+  if (
+    parsedSent?.method !== 'POST' ||
+    parsedSent.path !== '/orders' ||
+    parsedSent.body !== REQUEST_ORDER.orderId
+  ) {
+    problems.push(
+      `POST /parsed should send ${REQUEST_ORDER.orderId} to POST /orders; the upstream got:\n${show(parsedSent)}`,
     );
   }
 
@@ -337,7 +372,7 @@ async function main() {
   const warnings = prepareRun();
 
   const { duration, rounds, warmup, connections } = options;
-  const estimate = 2 * warmup + 2 * rounds * duration + 2;
+  const estimate = 3 * warmup + 3 * rounds * duration + 2;
   progress(
     `Gatehouse mapping-template benchmark: ${duration} s per measurement, ${rounds} round(s), about ${Math.ceil(estimate / 10) * 10} s`,
   );
@@ -345,9 +380,9 @@ async function main() {
   const tempDir = makeTempDir();
   progress('starting the upstream and Gatehouse');
   const routes = await startRoutes(tempDir);
-  const { plain, mapped } = routes;
+  const { plain, parsed, mapped } = routes;
   if (routes.importWarnings) warnings.push(`gatehouse import said: ${routes.importWarnings}`);
-  progress('checking both routes');
+  progress('checking the routes');
   const sizes = await checkRoutes(routes);
   const gatehouseStderrAtStart = plain.proc.stderrBytes;
 
@@ -356,21 +391,33 @@ async function main() {
     connections,
     script: requestScript(tempDir, 'post-order', POST_ORDER),
   };
-  const order = [plain, mapped];
+  const order = [plain, parsed, mapped];
   const runs = await warmUpAndAlternate(order, { warmup, rounds }, () => settings);
 
-  const peak = { connections, plain: summarize(runs[0]), mapped: summarize(runs[1]) };
+  const peak = {
+    connections,
+    plain: summarize(runs[0]),
+    parsed: summarize(runs[1]),
+    mapped: summarize(runs[2]),
+  };
   const comparison = compareSummaries(peak.mapped, peak.plain);
   peak.mappedVsPlain = comparison.ratio;
   peak.roundRatios = comparison.roundRatios;
   peak.cpuPerRequestRatio = comparison.cpuPerRequestRatio;
   peak.templateCpuUsPerRequest = comparison.addedCpuUsPerRequest;
+  const floor = compareSummaries(peak.parsed, peak.plain);
+  peak.parsedVsPlain = floor.ratio;
+  peak.parsedRoundRatios = floor.roundRatios;
+  peak.parsedCpuPerRequestRatio = floor.cpuPerRequestRatio;
+  peak.parsingCpuUsPerRequest = floor.addedCpuUsPerRequest;
+  peak.renderingCpuUsPerRequest = compareSummaries(peak.mapped, peak.parsed).addedCpuUsPerRequest;
 
   // Anything that makes the figures less trustworthy.
   const labelled = labelRuns(order, runs);
   checkErrors(warnings, labelled);
   checkSaturated(warnings, [
     ['Gatehouse (plain route)', peak.plain],
+    ['Gatehouse (parsed route)', peak.parsed],
     ['Gatehouse (mapped route)', peak.mapped],
   ]);
   checkOthersOnProxyCore(warnings, runs.flat());
@@ -382,7 +429,12 @@ async function main() {
   const results = {
     settings: measurementSettings(options),
     bodies: sizes,
-    templates: { request: REQUEST_TEMPLATE, response: RESPONSE_TEMPLATE },
+    templates: {
+      request: REQUEST_TEMPLATE,
+      response: RESPONSE_TEMPLATE,
+      parseOnlyRequest: PARSE_ONLY_REQUEST_TEMPLATE,
+      parseOnlyResponse: PARSE_ONLY_RESPONSE_TEMPLATE,
+    },
     peak,
     targets: {
       throughput: {
@@ -409,6 +461,7 @@ function report({ settings, bodies, peak, targets, warnings }) {
     '',
     `Every request POSTs a ${bodies.request}-byte JSON order; the upstream answers ${bodies.upstreamResponse} bytes.`,
     `  plain route:  no templates, both bodies pass through`,
+    `  parsed route: templates that read both bodies as JSON and print the order ids`,
     `  mapped route: the request template sends the upstream ${bodies.mappedRequest} bytes, ` +
       `the response template answers ${bodies.mappedResponse} bytes`,
     '',
@@ -417,6 +470,7 @@ function report({ settings, bodies, peak, targets, warnings }) {
     table([
       summaryHeader(PROXY_CORE, 'Gatehouse CPU'),
       summaryRow('plain route', peak.plain, true),
+      summaryRow('parsed route', peak.parsed, true),
       summaryRow('mapped route', peak.mapped, true),
     ]),
     '',
@@ -431,6 +485,22 @@ function report({ settings, bodies, peak, targets, warnings }) {
         'CPU the templates add per request',
         fmtSignedUs(peak.templateCpuUsPerRequest),
         'mapped CPU/request - plain CPU/request',
+      ],
+      ['parsed / plain', fmtRatio(peak.parsedVsPlain), fmtRoundRatios(peak.parsedRoundRatios)],
+      [
+        'parsed / plain, by CPU time per request',
+        fmtRatio(peak.parsedCpuPerRequestRatio),
+        'the most templates that read both bodies can keep',
+      ],
+      [
+        '  of which reading both bodies as JSON',
+        fmtSignedUs(peak.parsingCpuUsPerRequest),
+        'parsed CPU/request - plain CPU/request',
+      ],
+      [
+        '  of which rendering the templates',
+        fmtSignedUs(peak.renderingCpuUsPerRequest),
+        'mapped CPU/request - parsed CPU/request',
       ],
     ]),
     '',

@@ -61,14 +61,15 @@ function compileResponse(response: IntegrationResponse): SelectedResponse {
     render(ctx, output) {
       const contentType = chooseContentType(ctx, templates, firstType);
       const template = templates.get(contentType);
-      const context = template || parameters ? contextVariables(ctx) : undefined;
+      // Only what the template or the parameters can read is built.
+      const context = parameters || template?.readsContext ? contextVariables(ctx) : undefined;
       // Binary becomes base64 text before the template; text becomes binary after it.
       let body = handling === 'CONVERT_TO_TEXT' ? convert(output.body, true, handling) : output.body;
       let status = statusCode;
       const headers: Record<string, string | string[]> = { 'content-type': contentType };
-      const text = template || parameters ? output.body.toString('utf8') : '';
+      const text = parameters || template?.readsBody ? output.body.toString('utf8') : '';
       if (template) {
-        const result = renderTemplate(template, templateInput(ctx, text, context));
+        const result = renderTemplate(template, templateInput(ctx, template, text, context));
         body = Buffer.from(result.output);
         if (result.responseOverride.status !== undefined) status = result.responseOverride.status;
         Object.assign(headers, result.responseOverride.header);

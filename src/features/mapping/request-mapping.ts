@@ -64,7 +64,7 @@ export function compileRequestMapping(
       if (!passthroughAllowed) throw new GatewayError('UNSUPPORTED_MEDIA_TYPE');
       return { body: convert(text, false, handling), contentType: undefined, override: undefined };
     }
-    const result = renderTemplate(template, templateInput(ctx, text.toString('utf8')));
+    const result = renderTemplate(template, templateInput(ctx, template, text));
     const output = convert(Buffer.from(result.output), false, handling);
     return { body: output, contentType, override: result.requestOverride };
   };

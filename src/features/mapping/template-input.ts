@@ -1,16 +1,26 @@
 // What a REST mapping template sees of the request: `$input.params()`, `$context`,
 // `$stageVariables`, and the body it is given.
-import type { RequestParameters, TemplateInput } from '../vtl/index.js';
+import type { CompiledTemplate, RequestParameters, TemplateInput } from '../vtl/index.js';
 import type { RequestContext } from '../../dataplane/context.js';
 import { contextVariables } from '../../dataplane/context-variables.js';
 
+/**
+ * What `template` sees of the request. The body is decoded and `$context` built only for a
+ * template that can read them; `context` is one the caller built already.
+ */
 export function templateInput(
   ctx: RequestContext,
-  body: string,
-  context = contextVariables(ctx),
+  template: CompiledTemplate,
+  body: Buffer | string,
+  context?: Readonly<Record<string, unknown>>,
 ): TemplateInput {
   // Templates only read what they are given, so the request's own records are not copied.
-  return { body, params: new MethodRequestParameters(ctx), context, stageVariables: ctx.stageVariables };
+  return {
+    body: !template.readsBody ? '' : typeof body === 'string' ? body : body.toString('utf8'),
+    params: new MethodRequestParameters(ctx),
+    context: template.readsContext ? (context ?? contextVariables(ctx)) : {},
+    stageVariables: ctx.stageVariables,
+  };
 }
 
 /** The method request's parameters, each kind collected the first time the template asks for it. */

@@ -9,6 +9,8 @@ export interface ProgramFacts {
    * (`$context` alone, `$context.get(...)`, `$context[...]`), which could reach anything in it.
    */
   readonly overridesReachable: boolean;
+  /** Every variable name a reference starts with, anywhere in the template and its macros. */
+  readonly roots: ReadonlySet<string>;
 }
 
 const OVERRIDES = new Set(['requestOverride', 'responseOverride']);
@@ -17,11 +19,12 @@ export function programFacts(program: Program): ProgramFacts {
   const walker = new Walker();
   walker.nodes(program.body);
   for (const macro of program.macros.values()) walker.nodes(macro.body);
-  return { overridesReachable: walker.overridesReachable };
+  return { overridesReachable: walker.overridesReachable, roots: walker.roots };
 }
 
 class Walker {
   overridesReachable = false;
+  readonly roots = new Set<string>();
 
   nodes(nodes: readonly Node[]): void {
     for (const node of nodes) this.node(node);
@@ -89,6 +92,7 @@ class Walker {
   }
 
   private ref(ref: Ref): void {
+    this.roots.add(ref.root);
     if (ref.root === 'context') {
       const first = ref.parts[0];
       if (first?.k !== 'prop' || OVERRIDES.has(first.name)) this.overridesReachable = true;

@@ -12,6 +12,13 @@ import type { RenderResult, TemplateInput } from './types.js';
 export interface CompiledTemplate {
   /** Renders against one request. Throws TemplateError ('limit' or 'runtime') and nothing else. */
   render(input: TemplateInput): RenderResult;
+  /**
+   * Whether a render may read the body (the template uses `$input`) and `$context`. When one
+   * is false, TemplateInput's `body` or `context` is never read: the caller may pass '' or {}
+   * instead of building it (a MOCK's `{"statusCode": 200}` needs neither).
+   */
+  readonly readsBody: boolean;
+  readonly readsContext: boolean;
 }
 
 /** Parses a mapping template. Throws TemplateError ('syntax', or 'limit' for absurd nesting). */
@@ -27,6 +34,8 @@ export function compileTemplate(source: string, limits?: Partial<TemplateLimits>
   }
   const caches = { patterns: new PatternCache(), paths: new JsonPathCache(), facts: programFacts(program) };
   return {
+    readsBody: caches.facts.roots.has('input'),
+    readsContext: caches.facts.roots.has('context'),
     render(input: TemplateInput): RenderResult {
       try {
         return renderProgram(compiled, input, resolved, caches);

@@ -151,3 +151,29 @@ describe('$context and stage variables read on demand', () => {
     ).toBe('192.0.2.1 dev');
   });
 });
+
+describe('what a template can read', () => {
+  const reads = (source: string) => {
+    const template = compileTemplate(source);
+    return { body: template.readsBody, context: template.readsContext };
+  };
+
+  it('says whether a render may read the body and $context, so the gateway builds only those', () => {
+    expect(reads('{"statusCode": 200}')).toEqual({ body: false, context: false });
+    expect(reads('#set($x = 1)$x $stageVariables.env $util.urlEncode("a b")')).toEqual({
+      body: false,
+      context: false,
+    });
+    expect(reads("$input.path('$.a')")).toEqual({ body: true, context: false });
+    expect(reads('$context.requestId')).toEqual({ body: false, context: true });
+    // Wherever the reference sits: a string, a macro's body or argument, a #foreach, a #define.
+    expect(reads('#set($s = "id: $context.requestId")$s')).toEqual({ body: false, context: true });
+    expect(reads('#macro(m $v)$v#end#m($input.body)')).toEqual({ body: true, context: false });
+    expect(reads('#macro(m)$context.stage#end')).toEqual({ body: false, context: true });
+    expect(reads('#foreach($k in $input.params().keySet())$k#end')).toEqual({
+      body: true,
+      context: false,
+    });
+    expect(reads('#define($d)$context.path#end$d')).toEqual({ body: false, context: true });
+  });
+});
