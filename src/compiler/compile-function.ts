@@ -5,8 +5,17 @@ import type { FunctionCall } from '../dataplane/integrations/function.js';
 import { functionTargetOf } from '../dataplane/integrations/lambda-arn.js';
 import type { Build } from './build.js';
 
-export function functionCall(uri: string | undefined, timeoutMs: number, build: Build): FunctionCall {
-  const target = functionTargetOf(substituteStageVariables(uri ?? '', build.stage.variables));
+/** `acceptFunctionArn`: the URI may be the function's own ARN, as HTTP APIs allow. */
+export function functionCall(
+  uri: string | undefined,
+  timeoutMs: number,
+  build: Build,
+  acceptFunctionArn = false,
+): FunctionCall {
+  const target = functionTargetOf(
+    substituteStageVariables(uri ?? '', build.stage.variables),
+    acceptFunctionArn,
+  );
   const runtime = build.options.functions;
   if (!runtime) {
     throw new Error(

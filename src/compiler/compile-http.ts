@@ -85,7 +85,7 @@ function compileHttpIntegration(spec: HttpIntegration, isDefault: boolean, build
     case 'AWS_PROXY': {
       const v2 = spec.payloadFormatVersion === '2.0';
       return lambdaProxyIntegration({
-        ...functionCall(spec.integrationUri, spec.timeoutInMillis, build),
+        ...functionCall(spec.integrationUri, spec.timeoutInMillis, build, true),
         event: (ctx, body) => (v2 ? httpApiEventV2 : httpApiEventV1)(ctx, lambdaEventOptions(ctx, body, [])),
         response: (payload) => (v2 ? httpApiResponseV2 : httpApiResponseV1)(payload),
         functionError: () => new GatewayError('DEFAULT_5XX'),

@@ -109,7 +109,8 @@ export function restProxyEvent(ctx: RequestContext, options: EventOptions): Reco
 
   return {
     resource: ctx.resourcePath,
-    path: ctx.path,
+    // On a custom domain AWS keeps the base path here too (`/orders/items/7`).
+    path: ctx.basePath === undefined ? ctx.path : stagePathOf(ctx),
     httpMethod: ctx.method,
     headers: single,
     multiValueHeaders: multi,

@@ -136,7 +136,8 @@ const PATH_STYLE_PREFIX = '/_aws/execute-api/';
 /**
  * The request path with its stage segment, as `requestContext.path`, `rawPath` and an HTTP API's
  * `path` show it: slashes before the stage are collapsed, slashes after it are kept as sent
- * (`/stage//proxy-value`). An HTTP API's `$default` stage has no segment.
+ * (`/stage//proxy-value`). An HTTP API's `$default` stage has no segment, and neither has a
+ * request through a custom domain: there it is the path the client used, base path included.
  */
 export function stagePathOf(ctx: RequestContext): string {
   const url = ctx.req.url ?? '/';
@@ -150,10 +151,10 @@ export function stagePathOf(ctx: RequestContext): string {
     const slash = path.indexOf('/', PATH_STYLE_PREFIX.length);
     path = slash === -1 ? '/' : collapseLeadingSlashes(path.slice(slash));
   }
-  if (ctx.stageName === '$default') return path;
+  if (ctx.stageName === '$default' || ctx.basePath !== undefined) return path;
   const stage = `/${ctx.stageName}`;
   if (path === stage || (path.startsWith(stage) && path[stage.length] === '/')) return path;
-  // Reached some other way (a custom domain's base path, an encoded stage name).
+  // Reached some other way (an encoded stage name).
   return stage + ctx.path;
 }
 

@@ -8,6 +8,7 @@ import { request } from 'undici';
 import { deploy } from '../../../src/controlplane/deployments.js';
 import { DomainTable, hostnameOf } from '../../../src/dataplane/domains/domain-table.js';
 import { startGatewayNode, type GatewayNode } from '../../../src/gateway-node.js';
+import type { FunctionResult, FunctionRuntime } from '../../../src/functions/runtime.js';
 import type { ApiMapping, DomainName } from '../../../src/model/domain-names.js';
 import { SqliteConfigStore } from '../../../src/store/sqlite/sqlite-config-store.js';
 import { httpApi, mock, restApi } from '../../helpers/apis.js';
@@ -16,6 +17,27 @@ import { startUpstream, type Upstream } from '../../helpers/upstream.js';
 const WHO =
   '{"api":"#API#","stage":"$context.stage","path":"$context.path","resourcePath":"$context.resourcePath",' +
   '"domainName":"$context.domainName","domainPrefix":"$context.domainPrefix"}';
+
+/** One function, `paths`, answering with the paths its proxy event carries. */
+const echoPaths: FunctionRuntime = {
+  has: (name) => name === 'paths',
+  invoke(_name, payload): Promise<FunctionResult> {
+    const event = JSON.parse(payload.toString('utf8')) as {
+      path?: string;
+      rawPath?: string;
+      requestContext: { path?: string; http?: { path: string } };
+    };
+    const paths = {
+      path: event.path ?? event.rawPath,
+      contextPath: event.requestContext.path ?? event.requestContext.http?.path,
+    };
+    return Promise.resolve({
+      payload: Buffer.from(JSON.stringify({ statusCode: 200, body: JSON.stringify(paths) })),
+    });
+  },
+  close: () => Promise.resolve(),
+};
+const PATHS_ARN = 'arn:aws:lambda:us-east-1:123456789012:function:paths';
 
 function domain(domainName: string, extra: Partial<DomainName> = {}): DomainName {
   return { domainName, createdDate: 0, endpointType: 'REGIONAL', ...extra };
@@ -93,7 +115,13 @@ describe('custom domain names on the gateway', () => {
     dir = await mkdtemp(join(tmpdir(), 'gatehouse-domains-'));
     store = SqliteConfigStore.open(dir);
     upstream = await startUpstream();
-    node = await startGatewayNode({ store, port: 0, host: '127.0.0.1', log: () => {} });
+    node = await startGatewayNode({
+      store,
+      port: 0,
+      host: '127.0.0.1',
+      log: () => {},
+      functions: echoPaths,
+    });
     for (const name of ['shop', 'orders']) {
       const api = restApi({
         'GET /who': mock(200, WHO.replace('#API#', name)),
@@ -103,7 +131,26 @@ describe('custom domain names on the gateway', () => {
       await store.createApi(api);
       await deploy(store, { apiId: api.id, stageName: 'live' });
     }
-    const http = httpApi({ 'GET /items/{id}': `${upstream.origin}/items/{id}` });
+    const events = restApi({
+      'GET /items/{id}': {
+        type: 'AWS_PROXY',
+        httpMethod: 'POST',
+        uri: `arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/${PATHS_ARN}/invocations`,
+        timeoutInMillis: 29_000,
+      },
+    });
+    ids.events = events.id;
+    await store.createApi(events);
+    await deploy(store, { apiId: events.id, stageName: 'live' });
+    const http = httpApi({
+      'GET /items/{id}': `${upstream.origin}/items/{id}`,
+      'GET /events/{id}': {
+        integrationType: 'AWS_PROXY',
+        // HTTP APIs take the function's own ARN too.
+        integrationUri: PATHS_ARN,
+        payloadFormatVersion: '2.0',
+      },
+    });
     ids.http = http.apiId;
     await store.createApi(http);
     await deploy(store, { apiId: http.apiId, stageName: '$default' });
@@ -114,6 +161,7 @@ describe('custom domain names on the gateway', () => {
     await store.createApiMapping(mapping('api.example.com', 'orders', ids.orders!, 'live'));
     await store.createApiMapping(mapping('api.example.com', 'v2/catalog', ids.http, '$default'));
     await store.createApiMapping(mapping('*.shops.example.com', 'shop', ids.shop!, 'live'));
+    await store.createApiMapping(mapping('api.example.com', 'events', ids.events, 'live'));
     await node.loader.reload();
   });
 
@@ -160,6 +208,23 @@ describe('custom domain names on the gateway', () => {
     const r = await get('api.example.com', '/v2/catalog/items/42');
     expect(r.status).toBe(200);
     expect((JSON.parse(r.text) as { url: string }).url).toBe('/items/42');
+  });
+
+  it("gives functions the path the client used, base path included, as AWS's events do", async () => {
+    // REST (payload 1.0): both `path` and `requestContext.path` keep the base path, no stage.
+    expect(JSON.parse((await get('api.example.com', '/events/items/7')).text)).toEqual({
+      path: '/events/items/7',
+      contextPath: '/events/items/7',
+    });
+    // HTTP API (payload 2.0): `rawPath` and `requestContext.http.path` the same.
+    expect(JSON.parse((await get('api.example.com', '/v2/catalog/events/8')).text)).toEqual({
+      path: '/v2/catalog/events/8',
+      contextPath: '/v2/catalog/events/8',
+    });
+    // The same REST function through its execute-api URL: the path after the stage, and the stage.
+    expect(JSON.parse((await get('127.0.0.1', `/_aws/execute-api/${ids.events}/live/items/7`)).text)).toEqual(
+      { path: '/items/7', contextPath: '/live/items/7' },
+    );
   });
 
   it('serves a wildcard domain under whatever name the client used', async () => {
