@@ -1,5 +1,6 @@
 // The pieces of a method request as the proxy events carry them: headers as the client sent
 // them, the query string decoded as API Gateway decodes it, path parameters and the path.
+import { hostnameOf } from '../../dataplane/domains/domain-table.js';
 import type { RequestContext } from '../../dataplane/context.js';
 
 /** Sets an own property even for the name `__proto__`, which a client may use as a key. */
@@ -165,9 +166,12 @@ function collapseLeadingSlashes(path: string): string {
   return path.slice(i - 1);
 }
 
-/** `Host` as the client sent it, and its first label (the API id on execute-api hosts). */
+/**
+ * The host the client called, without a port (AWS's names never carry one), as `$context`
+ * shows it; and its first label (the API id on execute-api hosts).
+ */
 export function domainOf(ctx: RequestContext): { domainName: string; domainPrefix: string } {
-  const host = ctx.req.headers.host ?? '';
+  const host = hostnameOf(ctx.req.headers.host ?? '');
   const dot = host.indexOf('.');
   return { domainName: host, domainPrefix: dot === -1 ? host : host.slice(0, dot) };
 }
