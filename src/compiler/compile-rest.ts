@@ -102,7 +102,7 @@ function compileRestIntegration(api: RestApi, spec: RestIntegration | undefined,
     case 'MOCK':
       return mockIntegration(
         compileRequestMapping(spec, build.binaryMediaTypes),
-        compileIntegrationResponses(spec.integrationResponses),
+        compileIntegrationResponses(spec.integrationResponses, build.binaryMediaTypes),
       );
     case 'HTTP_PROXY':
     case 'HTTP': {
@@ -116,7 +116,7 @@ function compileRestIntegration(api: RestApi, spec: RestIntegration | undefined,
           ...common,
           apiId: api.id,
           requestMapping: compileRequestMapping(spec, build.binaryMediaTypes),
-          select: compileIntegrationResponses(spec.integrationResponses),
+          select: compileIntegrationResponses(spec.integrationResponses, build.binaryMediaTypes),
         },
         build.options.pools,
       );
@@ -139,7 +139,7 @@ function compileRestIntegration(api: RestApi, spec: RestIntegration | undefined,
       return lambdaIntegration({
         ...functionCall(spec.uri, spec.timeoutInMillis, build),
         requestMapping: compileRequestMapping(spec, build.binaryMediaTypes),
-        select: compileIntegrationResponses(spec.integrationResponses),
+        select: compileIntegrationResponses(spec.integrationResponses, build.binaryMediaTypes),
       });
   }
 }

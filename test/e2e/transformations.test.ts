@@ -4,17 +4,28 @@ import { gunzipSync, gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { request } from 'undici';
 import { enableRestCors } from '../../src/features/cors/index.js';
-import type { Integration, RestApi } from '../../src/model/rest-api.js';
+import type { Integration, IntegrationResponse, RestApi } from '../../src/model/rest-api.js';
 import { deploymentOf, httpApi, httpProxy, mock, restApi, stageOf } from '../helpers/apis.js';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
 import { startUpstream, type Upstream } from '../helpers/upstream.js';
 
 let gateway: TestGateway;
 let upstream: Upstream;
+const PNG = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0xff, 0xfe]);
 
 beforeAll(async () => {
   gateway = await startTestGateway();
   upstream = await startUpstream((req, res, body) => {
+    if (req.url === '/png') {
+      res.writeHead(200, { 'content-type': 'image/png' });
+      res.end(PNG);
+      return;
+    }
+    if (req.url === '/png-as-base64') {
+      res.writeHead(200, { 'content-type': 'text/plain' });
+      res.end(PNG.toString('base64'));
+      return;
+    }
     if (req.url?.startsWith('/fail')) {
       res.writeHead(500, { 'content-type': 'application/json', 'x-reason': 'boom' });
       res.end('{"error":"backend broke","code":42}');
@@ -407,6 +418,47 @@ describe('REST request parameters, restricted headers and binary payloads', () =
     // The endpoint saw base64 text inside the template; the client gets the endpoint's body back as bytes.
     const returned = Buffer.from(await r.body.arrayBuffer()).toString();
     expect(JSON.parse(returned)).toEqual({ image: png.toString('base64') });
+  });
+
+  it("converts responses by AWS's table: payload type, first Accept type, contentHandling", async () => {
+    const route = (path: string, extra: Partial<IntegrationResponse> = {}) =>
+      http(`${upstream.origin}${path}`, {
+        httpMethod: 'GET',
+        integrationResponses: { '200': { statusCode: '200', ...extra } },
+      });
+    const api = restApi({
+      'GET /png': route('/png'),
+      'GET /png/text': route('/png', { contentHandling: 'CONVERT_TO_TEXT' }),
+      'GET /png/template': route('/png', {
+        contentHandling: 'CONVERT_TO_TEXT',
+        responseTemplates: { 'application/json': '{"image": "$input.body"}' },
+      }),
+      'GET /base64': route('/png-as-base64'),
+      'GET /base64/binary': route('/png-as-base64', { contentHandling: 'CONVERT_TO_BINARY' }),
+      'GET /base64/text': route('/png-as-base64', { contentHandling: 'CONVERT_TO_TEXT' }),
+    });
+    const url = serve({ ...api, binaryMediaTypes: ['image/png'] });
+    const get = async (path: string, accept: string) => {
+      const r = await request(url(path), { headers: { accept } });
+      expect(r.statusCode).toBe(200);
+      return Buffer.from(await r.body.arrayBuffer());
+    };
+    const base64 = PNG.toString('base64');
+    // A binary payload: bytes for a client that asks for a binary type (only the first counts),
+    // base64 text for one that does not, or whenever CONVERT_TO_TEXT says so.
+    expect(await get('/png', 'image/png')).toEqual(PNG);
+    expect(await get('/png', 'image/png, application/json')).toEqual(PNG);
+    expect((await get('/png', 'application/json, image/png')).toString()).toBe(base64);
+    expect((await get('/png/text', 'image/png')).toString()).toBe(base64);
+    // The response template sees the base64 text.
+    expect(JSON.parse((await get('/png/template', 'application/json')).toString())).toEqual({
+      image: base64,
+    });
+    // A text payload: decoded for a client that asks for a binary type, or for CONVERT_TO_BINARY.
+    expect(await get('/base64', 'image/png')).toEqual(PNG);
+    expect((await get('/base64', 'application/json')).toString()).toBe(base64);
+    expect(await get('/base64/binary', 'application/json')).toEqual(PNG);
+    expect((await get('/base64/text', 'image/png')).toString()).toBe(base64);
   });
 
   it('lets a MOCK response template override the status', async () => {

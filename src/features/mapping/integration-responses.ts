@@ -6,7 +6,11 @@ import type { MethodResponse, RequestContext } from '../../dataplane/context.js'
 import { contextVariables } from '../../dataplane/context-variables.js';
 import { GatewayError } from '../../dataplane/gateway-responses.js';
 import { compileTemplate, type CompiledTemplate } from '../vtl/index.js';
-import { convert } from './binary.js';
+import {
+  binaryMediaTypeMatcher,
+  firstAcceptedType,
+  type MediaTypeMatcher,
+} from '../lambda-proxy/media-types.js';
 import { compileResponseParameters, type ResponseParameters } from './response-parameters.js';
 import { renderTemplate } from './render.js';
 import { templateInput } from './template-input.js';
@@ -26,11 +30,13 @@ export type IntegrationResponseSelector = (selector: string | undefined) => Sele
 
 export function compileIntegrationResponses(
   responses: Record<string, IntegrationResponse> | undefined,
+  binaryMediaTypes: readonly string[],
 ): IntegrationResponseSelector {
+  const isBinary = binaryMediaTypeMatcher(binaryMediaTypes);
   const patterns: [RegExp, SelectedResponse][] = [];
   let fallback: SelectedResponse | undefined;
   for (const response of Object.values(responses ?? {})) {
-    const compiled = compileResponse(response);
+    const compiled = compileResponse(response, isBinary);
     const pattern = response.selectionPattern;
     // Like Java's String.matches, which AWS uses: the pattern must match the whole value.
     if (pattern === undefined || pattern === '' || pattern === 'default') fallback ??= compiled;
@@ -45,7 +51,7 @@ export function compileIntegrationResponses(
   };
 }
 
-function compileResponse(response: IntegrationResponse): SelectedResponse {
+function compileResponse(response: IntegrationResponse, isBinary: MediaTypeMatcher): SelectedResponse {
   const statusCode = Number(response.statusCode);
   const templates = new Map<string, CompiledTemplate>();
   for (const [contentType, source] of Object.entries(response.responseTemplates ?? {})) {
@@ -53,7 +59,6 @@ function compileResponse(response: IntegrationResponse): SelectedResponse {
   }
   const firstType = templates.keys().next().value;
   const parameters: ResponseParameters | null = compileResponseParameters(response.responseParameters);
-  // CONVERT_TO_TEXT base64-encodes the integration's bytes; CONVERT_TO_BINARY decodes base64 text.
   const handling = response.contentHandling;
 
   return {
@@ -63,11 +68,16 @@ function compileResponse(response: IntegrationResponse): SelectedResponse {
       const template = templates.get(contentType);
       // Only what the template or the parameters can read is built.
       const context = parameters || template?.readsContext ? contextVariables(ctx) : undefined;
+      const conversion = responseConversion(
+        isBinary(headerText(output.headers['content-type'])),
+        isBinary(firstAcceptedType(ctx.req.headers.accept)),
+        handling,
+      );
       // Binary becomes base64 text before the template; text becomes binary after it.
-      let body = handling === 'CONVERT_TO_TEXT' ? convert(output.body, true, handling) : output.body;
+      let body = conversion === 'encode' ? Buffer.from(output.body.toString('base64')) : output.body;
       let status = statusCode;
       const headers: Record<string, string | string[]> = { 'content-type': contentType };
-      const text = parameters || template?.readsBody ? output.body.toString('utf8') : '';
+      const text = parameters || template?.readsBody ? body.toString('utf8') : '';
       if (template) {
         const result = renderTemplate(template, templateInput(ctx, template, text, context));
         body = Buffer.from(result.output);
@@ -85,7 +95,7 @@ function compileResponse(response: IntegrationResponse): SelectedResponse {
           }),
         );
       }
-      if (handling === 'CONVERT_TO_BINARY') body = convert(body, false, handling);
+      if (conversion === 'decode') body = Buffer.from(body.toString('utf8'), 'base64');
       return { statusCode: status, headers, body: body.length === 0 ? null : body };
     },
   };
@@ -106,4 +116,25 @@ function chooseContentType(
   }
   if (templates.has('application/json') || first === undefined) return 'application/json';
   return first;
+}
+
+/**
+ * AWS's response conversion table: a binary payload (its Content-Type is one of the API's
+ * binaryMediaTypes) becomes base64 text for CONVERT_TO_TEXT, or without contentHandling when
+ * the client's first Accept type is not binary; a text payload is base64-decoded for
+ * CONVERT_TO_BINARY, or without contentHandling when that Accept type is binary. Anything
+ * else passes as it is.
+ */
+function responseConversion(
+  binaryPayload: boolean,
+  binaryAccept: boolean,
+  handling: IntegrationResponse['contentHandling'],
+): 'encode' | 'decode' | undefined {
+  const wantsText = handling === 'CONVERT_TO_TEXT' || (handling === undefined && !binaryAccept);
+  if (binaryPayload) return wantsText ? 'encode' : undefined;
+  return wantsText ? undefined : 'decode';
+}
+
+function headerText(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value[0] : value;
 }
