@@ -429,6 +429,7 @@ describe('REST request parameters, restricted headers and binary payloads', () =
     const api = restApi({
       'GET /png': route('/png'),
       'GET /png/text': route('/png', { contentHandling: 'CONVERT_TO_TEXT' }),
+      'GET /png/binary': route('/png', { contentHandling: 'CONVERT_TO_BINARY' }),
       'GET /png/template': route('/png', {
         contentHandling: 'CONVERT_TO_TEXT',
         responseTemplates: { 'application/json': '{"image": "$input.body"}' },
@@ -444,12 +445,13 @@ describe('REST request parameters, restricted headers and binary payloads', () =
       return Buffer.from(await r.body.arrayBuffer());
     };
     const base64 = PNG.toString('base64');
-    // A binary payload: bytes for a client that asks for a binary type (only the first counts),
-    // base64 text for one that does not, or whenever CONVERT_TO_TEXT says so.
+    // A binary payload: bytes for a client that asks for a binary type (only the first counts)
+    // or with CONVERT_TO_BINARY; base64 text for one that does not, or with CONVERT_TO_TEXT.
     expect(await get('/png', 'image/png')).toEqual(PNG);
     expect(await get('/png', 'image/png, application/json')).toEqual(PNG);
     expect((await get('/png', 'application/json, image/png')).toString()).toBe(base64);
     expect((await get('/png/text', 'image/png')).toString()).toBe(base64);
+    expect(await get('/png/binary', 'application/json')).toEqual(PNG);
     // The response template sees the base64 text.
     expect(JSON.parse((await get('/png/template', 'application/json')).toString())).toEqual({
       image: base64,
