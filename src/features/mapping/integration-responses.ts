@@ -12,6 +12,7 @@ import {
   type MediaTypeMatcher,
 } from '../lambda-proxy/media-types.js';
 import { compileResponseParameters, type ResponseParameters } from './response-parameters.js';
+import { responseConversion } from './binary.js';
 import { renderTemplate } from './render.js';
 import { templateInput } from './template-input.js';
 
@@ -116,23 +117,6 @@ function chooseContentType(
   }
   if (templates.has('application/json') || first === undefined) return 'application/json';
   return first;
-}
-
-/**
- * AWS's response conversion table: a binary payload (its Content-Type is one of the API's
- * binaryMediaTypes) becomes base64 text for CONVERT_TO_TEXT, or without contentHandling when
- * the client's first Accept type is not binary; a text payload is base64-decoded for
- * CONVERT_TO_BINARY, or without contentHandling when that Accept type is binary. Anything
- * else passes as it is.
- */
-function responseConversion(
-  binaryPayload: boolean,
-  binaryAccept: boolean,
-  handling: IntegrationResponse['contentHandling'],
-): 'encode' | 'decode' | undefined {
-  const wantsText = handling === 'CONVERT_TO_TEXT' || (handling === undefined && !binaryAccept);
-  if (binaryPayload) return wantsText ? 'encode' : undefined;
-  return wantsText ? undefined : 'decode';
 }
 
 function headerText(value: string | string[] | undefined): string | undefined {
