@@ -6,7 +6,7 @@
 // the OpenAPI 3 document.
 import { isDeepStrictEqual } from 'node:util';
 import { escapeSegment, pointer, unescapeSegment } from './pointer.js';
-import { resolveRef } from './refs.js';
+import { resolveRef, rewriteRefs } from './refs.js';
 import { clone, isObject, listOf, nonEmpty, omit, optional, pick, type JsonObject } from './values.js';
 import { ANY_METHOD_KEY } from './extensions.js';
 import { COLLECTION_FORMATS, SCHEMA_KEYS } from './swagger2.js';
@@ -92,7 +92,7 @@ class Converter {
         this.leaveOut(pointer('/components', key), `Swagger 2.0 has no reusable ${key}`);
       }
     }
-    return { document: rewriteRefs(document) as JsonObject, omitted: this.omitted };
+    return { document: rewriteRefs(document, REF_PREFIXES) as JsonObject, omitted: this.omitted };
   }
 
   private leaveOut(at: string, reason: string, outcome = 'left out'): void {
@@ -500,21 +500,6 @@ function mediaTypesOf(objects: unknown[]): string[] {
     const hasSchema = Object.values(content).some((media) => isObject(media) && media.schema !== undefined);
     for (const mediaType of hasSchema ? Object.keys(content) : []) {
       if (!result.includes(mediaType)) result.push(mediaType);
-    }
-  }
-  return result;
-}
-
-function rewriteRefs(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(rewriteRefs);
-  if (!isObject(value)) return value;
-  const result: JsonObject = {};
-  for (const [key, child] of Object.entries(value)) {
-    if (key === '$ref' && typeof child === 'string') {
-      const prefix = REF_PREFIXES.find(([from]) => child.startsWith(from));
-      result[key] = prefix ? prefix[1] + child.slice(prefix[0].length) : child;
-    } else {
-      result[key] = rewriteRefs(child);
     }
   }
   return result;

@@ -1,7 +1,7 @@
 // Local `$ref` resolution. Gatehouse imports one self-contained document, so a reference to
 // another file or URL is a problem the user must fix, not something to fetch.
 import { unescapeSegment } from './pointer.js';
-import { isObject } from './values.js';
+import { isObject, type JsonObject } from './values.js';
 
 export type Resolution = { value: unknown; pointer: string } | { problem: string };
 
@@ -52,4 +52,24 @@ export function resolveRef(doc: unknown, value: unknown, at: string): Resolution
     pointer = target;
   }
   return { value: current, pointer };
+}
+
+/**
+ * A copy of `value` whose local `$ref`s are moved from one place to another, by the first
+ * `[from, to]` prefix pair that matches (OpenAPI 3 `#/components/schemas/` ↔ Swagger 2.0
+ * `#/definitions/`, and so on); other references are kept as they are.
+ */
+export function rewriteRefs(value: unknown, prefixes: readonly (readonly [string, string])[]): unknown {
+  if (Array.isArray(value)) return value.map((item) => rewriteRefs(item, prefixes));
+  if (!isObject(value)) return value;
+  const result: JsonObject = {};
+  for (const [key, child] of Object.entries(value)) {
+    if (key === '$ref' && typeof child === 'string') {
+      const prefix = prefixes.find(([from]) => child.startsWith(from));
+      result[key] = prefix ? prefix[1] + child.slice(prefix[0].length) : child;
+    } else {
+      result[key] = rewriteRefs(child, prefixes);
+    }
+  }
+  return result;
 }

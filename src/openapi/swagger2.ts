@@ -2,6 +2,7 @@
 // one shape and what Gatehouse keeps for export is already OpenAPI 3. Paths, operations and
 // every x-amazon-apigateway-* extension keep their place, so pointers in problems still match
 // the user's file there.
+import { rewriteRefs } from './refs.js';
 import { clone, isObject, listOf, omit, type JsonObject } from './values.js';
 
 /** Schema keywords a Swagger 2.0 parameter or header carries itself rather than in `schema`. */
@@ -71,7 +72,7 @@ export function upgradeSwagger2(source: JsonObject): JsonObject {
   if (servers) upgraded.servers = servers;
   const components = componentsOf(source, defaults);
   if (Object.keys(components).length > 0) upgraded.components = components;
-  return rewriteRefs(upgraded) as JsonObject;
+  return rewriteRefs(upgraded, REF_PREFIXES) as JsonObject;
 }
 
 function mediaTypes(value: unknown): string[] {
@@ -301,18 +302,3 @@ const REF_PREFIXES: [string, string][] = [
   ['#/responses/', '#/components/responses/'],
   ['#/securityDefinitions/', '#/components/securitySchemes/'],
 ];
-
-function rewriteRefs(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(rewriteRefs);
-  if (!isObject(value)) return value;
-  const result: JsonObject = {};
-  for (const [key, child] of Object.entries(value)) {
-    if (key === '$ref' && typeof child === 'string') {
-      const prefix = REF_PREFIXES.find(([from]) => child.startsWith(from));
-      result[key] = prefix ? prefix[1] + child.slice(prefix[0].length) : child;
-    } else {
-      result[key] = rewriteRefs(child);
-    }
-  }
-  return result;
-}
