@@ -46,13 +46,12 @@ function readRawBody(ctx: RequestContext): Promise<Buffer> {
 }
 
 /**
- * The request body to forward to an HTTP endpoint, as it came: null when there is none, the
- * bytes when it was read already or is small (BUFFERED_BODY_BYTES), otherwise the request
+ * The request body to forward to an HTTP endpoint, as it came, when no step has read it: null
+ * when there is none, the bytes when it is small (BUFFERED_BODY_BYTES), otherwise the request
  * itself, size-limited when chunked.
  */
 export async function forwardedBody(ctx: RequestContext): Promise<Buffer | Readable | null> {
   const { req } = ctx;
-  if (ctx.rawBody) return ctx.rawBody;
   const length = req.headers['content-length'];
   if (length !== undefined) {
     if (length === '0') return null;
